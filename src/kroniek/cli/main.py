@@ -1,0 +1,336 @@
+"""The command line: thin commands over the Python API, the pipeline and the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from kroniek import __version__
+from kroniek.cli import output
+from kroniek.cli.report import render
+from kroniek.errors import IngestError, InputError, KroniekError
+from kroniek.ingest import parse_date, read_paths
+from kroniek.ingest.readers import JSONL_SUFFIXES, count_articles
+from kroniek.model import json_schema
+from kroniek.pipeline import DEFAULT_STAGES, Pipeline, stage_specs
+from kroniek.settings import Settings
+from kroniek.store import EventFilter, Store
+
+app = typer.Typer(
+    name="kroniek",
+    help="Read news articles and turn them into a structured, geocoded, time-anchored record of events.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ReportFormat(str, Enum):
+    report = "report"
+    json = "json"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class EventFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    geojson = "geojson"
+
+
+# Options shared by several commands, declared once.
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="database file [env KRONIEK_DB; default: kroniek.db in the user data dir]"),
+]
+PublishedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--published",
+        "-p",
+        help="publication date YYYY-MM-DD; anchors relative times. Default: the article's metadata",
+    ),
+]
+LangOption = Annotated[
+    str, typer.Option("--lang", "-l", help="language: auto (identify) or an ISO 639-1 code such as nl or en")
+]
+DisableOption = Annotated[
+    list[str] | None, typer.Option("--disable", help="switch a stage off by name (repeatable)")
+]
+
+
+def exits_cleanly(command: F) -> F:
+    """Errors users can act on become one line on stderr and exit code 2; no traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KroniekError as error:
+            err.print(f"[red]kroniek: error:[/red] {error}", markup=True, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("kroniek: interrupted; what was stored so far is kept")
+            raise typer.Exit(130) from None
+        except (BrokenPipeError, typer.Exit):
+            raise
+        except Exception as error:  # a bug: say so in one line, full traceback on request
+            if os.environ.get("KRONIEK_DEBUG"):
+                raise
+            err.print(f"kroniek: internal error: {type(error).__name__}: {error} (set KRONIEK_DEBUG=1 for details)")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(db: Path | None = None) -> Settings:
+    return Settings.from_env(db=db)
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    date = parse_date(value)
+    if date is None or len(value.strip()) != 10:
+        raise InputError("E010", value=value)
+    return date
+
+
+def _language(value: str, settings: Settings) -> str | None:
+    code = value.strip().lower()
+    if code == "auto":
+        return None
+    if code not in settings.languages:
+        raise InputError("E011", value=value, choices="auto, " + ", ".join(settings.languages))
+    return code
+
+
+def _warn_undated(count: int) -> None:
+    if count:
+        which = "the article has" if count == 1 else f"{count} articles have"
+        err.print(
+            f"[yellow]warning:[/yellow] {which} no publication date: relative times such as "
+            "'woensdag' or 'last week' stay unresolved. Pass --published YYYY-MM-DD.",
+            soft_wrap=True,
+        )
+
+
+def _report_error(error: IngestError) -> None:
+    err.print(f"[red]error:[/red] {error}", soft_wrap=True)
+
+
+@app.command()
+@exits_cleanly
+def analyse(
+    path: Annotated[Path, typer.Argument(help="a .txt, .html or .jsonl file, or a folder of them")],
+    published: PublishedOption = None,
+    lang: LangOption = "auto",
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="report or json")] = ReportFormat.report,
+    disable: DisableOption = None,
+) -> None:
+    """Analyse articles and print the result; nothing is stored.
+
+    One file prints one JSON object; a JSONL file or a folder prints one object per line (JSON Lines),
+    in input order.
+    """
+    settings = _settings()
+    date, language = _published(published), _language(lang, settings)
+    pipeline = Pipeline(settings, disable=disable or ())
+    single = path.is_file() and path.suffix.lower() not in JSONL_SUFFIXES
+    errors = undated = 0
+    for result in read_paths([path], published=date, language=language, max_size_mb=settings.max_size_mb):
+        if isinstance(result, IngestError):
+            if single:
+                raise result
+            _report_error(result)
+            errors += 1
+            continue
+        doc = pipeline(result.to_document())
+        undated += doc.document.published is None
+        if format is ReportFormat.json:
+            out.file.write(doc.to_json(indent=2 if single else None) + "\n")
+        else:
+            render(doc, out)
+    _warn_undated(undated)
+    if errors:
+        raise typer.Exit(2)
+
+
+@app.command()
+@exits_cleanly
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files and folders to analyse and store")],
+    db: DbOption = None,
+    published: PublishedOption = None,
+    lang: LangOption = "auto",
+    disable: DisableOption = None,
+) -> None:
+    """Analyse articles and store them; an article already stored (same text) is skipped."""
+    settings = _settings(db)
+    date, language = _published(published), _language(lang, settings)
+    pipeline = Pipeline(settings, disable=disable or ())
+    total = count_articles(paths)
+    stored = skipped = undated = 0
+    failures: list[IngestError] = []
+    with Store(settings.db) as store, _progress() as progress:
+        task = progress.add_task("analysing", total=total)
+        for result in read_paths(paths, published=date, language=language, max_size_mb=settings.max_size_mb):
+            progress.advance(task)
+            if isinstance(result, IngestError):
+                failures.append(result)
+                continue
+            doc = result.to_document()
+            if store.has(doc.id):
+                skipped += 1
+                continue
+            doc = pipeline(doc)
+            undated += doc.document.published is None
+            stored += store.add(doc)
+        held = store.count()
+    for failure in failures:
+        _report_error(failure)
+    _warn_undated(undated)
+    err.print(
+        f"{stored} stored, {skipped} already stored, {len(failures)} failed; "
+        f"{settings.db} holds {held} documents"
+    )
+    if failures:
+        raise typer.Exit(2)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@app.command()
+@exits_cleanly
+def documents(
+    db: DbOption = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    limit: Annotated[int, typer.Option(min=1, help="at most this many")] = 100,
+    offset: Annotated[int, typer.Option(min=0, help="skip this many")] = 0,
+) -> None:
+    """List stored documents, oldest publication first."""
+    with Store(_settings(db).db) as store:
+        rows = store.documents(limit=limit, offset=offset)
+    if format is ListFormat.json:
+        out.file.write(output.to_json(rows) + "\n")
+        return
+    for row in rows:
+        row["id"] = row["id"][:12]
+    output.print_table(out, rows, ("id", "published", "language", "title", "chars", "entities", "events"), "Documents")
+
+
+@app.command()
+@exits_cleanly
+def show(
+    doc_id: Annotated[str, typer.Argument(help="document id, or its first 6+ characters")],
+    db: DbOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.report,
+) -> None:
+    """Show one stored document with everything found in it."""
+    with Store(_settings(db).db) as store:
+        doc = store.get(doc_id)
+    if format is ReportFormat.json:
+        out.file.write(doc.to_json(indent=2) + "\n")
+    else:
+        render(doc, out)
+
+
+EVENT_COLUMNS = (
+    "time", "type", "trigger", "actors", "targets", "place", "country", "lat", "lon",
+    "certainty", "claim_source", "doc_id", "id", "time_inferred",
+)
+
+
+@app.command()
+@exits_cleanly
+def events(
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="up to this date, inclusive")] = None,
+    place: Annotated[str | None, typer.Option(help="place name (part of it) or country code")] = None,
+    actor: Annotated[str | None, typer.Option(help="actor name (part of it)")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="event type or its prefix")] = None,
+    format: Annotated[EventFormat, typer.Option("--format", "-f")] = EventFormat.table,
+    limit: Annotated[int, typer.Option(min=1)] = 1000,
+) -> None:
+    """List stored events, oldest first; an event without its own time takes its article's date."""
+    where = EventFilter(since=since, until=until, place=place, actor=actor, type=type, limit=limit)
+    with Store(_settings(db).db) as store:
+        rows = store.events(where)
+    writers: dict[EventFormat, Callable[[], str]] = {
+        EventFormat.json: lambda: output.to_json(rows),
+        EventFormat.csv: lambda: output.to_csv(rows, EVENT_COLUMNS),
+        EventFormat.geojson: lambda: output.to_geojson(rows),
+    }
+    if format in writers:
+        out.file.write(writers[format]() + ("\n" if format is not EventFormat.csv else ""))
+    else:
+        output.print_table(out, rows, EVENT_COLUMNS[:8], "Events")
+
+
+@app.command()
+def stages() -> None:
+    """List the pipeline's stages in the order they run."""
+    known = stage_specs()
+    rows = [
+        {"stage": name, "assigns": ", ".join(known[name].assigns), "what": known[name].help}
+        for name in DEFAULT_STAGES
+    ]
+    output.print_table(out, rows, ("stage", "assigns", "what"), "Stages")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the output contract."""
+    out.file.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"kroniek {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """kroniek: who did what to whom, where, when, how many, and who says so."""
+
+
+def run() -> None:
+    try:
+        app()
+    except BrokenPipeError:  # `kroniek ... | head` closes the pipe: not an error
+        sys.stderr.close()
+

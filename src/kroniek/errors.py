@@ -1,0 +1,57 @@
+"""Errors users can act on, each with a code and a message template.
+
+Exception tree::
+
+    KroniekError
+    ├── InputError        bad input: a file, a date, an option (CLI exit code 2)
+    │   └── IngestError   one source could not be read into an article
+    ├── PipelineError     a stage broke the document contract or is unknown
+    └── StoreError        the database could not be opened or written
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Errors:
+    E001 = "{path}: file is empty"
+    E002 = "{path}: looks like a binary file ({reason}), not an article"
+    E003 = "{path}: cannot decode the text ({reason})"
+    E004 = "{path}: file is {size_mb:.1f} MB, over the limit of {limit_mb:.1f} MB (set --max-size to raise it)"
+    E005 = "{path}: no such file or folder"
+    E006 = "{path}: unsupported file type '{suffix}' (use .txt, .html/.htm, .jsonl or a folder)"
+    E007 = "{path}: line {line}: {reason}"
+    E008 = "{path}: no article text found in the HTML"
+    E010 = "invalid publication date '{value}': use YYYY-MM-DD"
+    E011 = "unsupported language '{value}': choose one of {choices}"
+    E020 = "unknown stage '{name}': known stages are {known}"
+    E021 = "stage '{name}' returned {got}, not a Document: each stage must return the document it was given"
+    E022 = "stage '{name}' wrote a {kind} span [{start}:{end}] that does not match the text"
+    E030 = "cannot open database {path}: {reason}"
+    E031 = "database {path} has schema version {found}, newer than this kroniek ({known}); upgrade kroniek"
+    E032 = "no document with id '{doc_id}' in {path}"
+
+
+class KroniekError(Exception):
+    def __init__(self, code: str, **fields: Any) -> None:
+        self.code = code
+        self.fields = fields
+        template: str = getattr(Errors, code)
+        super().__init__(f"[{code}] {template.format(**fields)}")
+
+
+class InputError(KroniekError):
+    pass
+
+
+class IngestError(InputError):
+    pass
+
+
+class PipelineError(KroniekError):
+    pass
+
+
+class StoreError(KroniekError):
+    pass

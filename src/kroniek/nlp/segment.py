@@ -1,0 +1,108 @@
+"""Tokens and sentences: spaCy's rule-based tokenizer per language, plus sentence rules from data.
+
+Line breaks always end a sentence (headlines and intertitles carry no full stop); otherwise a
+sentence ends at a sentence-final token (after its closing quotes or brackets) when the next word
+does not start in lower case.
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language as SpacyLanguage
+from spacy.tokens import Doc as SpacyDoc
+from spacy.util import get_lang_class
+
+from kroniek.model import Document, Sentence, Token
+from kroniek.nlp.resources import DEFAULT_SENTENCE_END, language_data
+from kroniek.registry import stage
+from kroniek.settings import Settings
+
+CLOSING = frozenset({'"', "'", "”", "’", "»", ")", "]", "}"})
+FALLBACK_LANGUAGE = "xx"  # spaCy's multi-language tokenizer
+
+
+def blank_tokenizer(code: str | None) -> SpacyLanguage:
+    """spaCy's blank pipeline for a language, with the extra abbreviations of its data file."""
+    try:
+        get_lang_class(code or FALLBACK_LANGUAGE)
+        nlp = spacy.blank(code or FALLBACK_LANGUAGE)
+    except ImportError:
+        nlp = spacy.blank(FALLBACK_LANGUAGE)
+    for abbreviation in language_data(nlp.lang).get("abbreviations", []):
+        nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+    return nlp
+
+
+def sentence_spans(sdoc: SpacyDoc, sentence_end: frozenset[str]) -> list[tuple[int, int]]:
+    """Token index ranges [first, last) of the sentences, whitespace tokens left out."""
+    spans: list[tuple[int, int]] = []
+    first: int | None = None
+    i = 0
+    n = len(sdoc)
+    while i < n:
+        token = sdoc[i]
+        if token.is_space:
+            if first is not None and "\n" in token.text:
+                spans.append((first, i))
+                first = None
+            i += 1
+            continue
+        if first is None:
+            first = i
+        if token.text in sentence_end or (len(token.text) > 1 and token.text[-1] in "!?"):
+            last = i + 1
+            while last < n and sdoc[last].text in CLOSING:
+                last += 1
+            if _starts_sentence(sdoc, last):
+                spans.append((first, last))
+                first = None
+                i = last
+                continue
+        i += 1
+    if first is not None:
+        spans.append((first, _trim_space(sdoc, first, n)))
+    return spans
+
+
+def _starts_sentence(sdoc: SpacyDoc, i: int) -> bool:
+    while i < len(sdoc) and sdoc[i].is_space:
+        i += 1
+    return i >= len(sdoc) or not sdoc[i].text[:1].islower()
+
+
+def _trim_space(sdoc: SpacyDoc, first: int, last: int) -> int:
+    while last > first and sdoc[last - 1].is_space:
+        last -= 1
+    return last
+
+
+class Segmenter:
+    def __init__(self) -> None:
+        self._tokenizers: dict[str | None, SpacyLanguage] = {}
+
+    def tokenizer(self, code: str | None) -> SpacyLanguage:
+        if code not in self._tokenizers:
+            self._tokenizers[code] = blank_tokenizer(code)
+        return self._tokenizers[code]
+
+    def __call__(self, doc: Document) -> Document:
+        nlp = self.tokenizer(doc.language)
+        sdoc = nlp.make_doc(doc.text)
+        ends = frozenset(language_data(nlp.lang).get("sentence_end", DEFAULT_SENTENCE_END))
+        doc.sentences = [self._sentence(sdoc, first, last) for first, last in sentence_spans(sdoc, ends)]
+        return doc
+
+    @staticmethod
+    def _sentence(sdoc: SpacyDoc, first: int, last: int) -> Sentence:
+        tokens = [
+            Token(start=t.idx, end=t.idx + len(t.text), text=t.text)
+            for t in sdoc[first:last]
+            if not t.is_space
+        ]
+        return Sentence(start=tokens[0].start, end=tokens[-1].end, tokens=tokens)
+
+
+@stage("segment", requires=("document.language",), assigns=("sentences",))
+def make_segmenter(settings: Settings) -> Segmenter:
+    """Split the text into sentences and tokens."""
+    return Segmenter()

@@ -1,0 +1,53 @@
+"""Every setting declared once: name, help, environment variable, parser. Defaults live on Settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir("kroniek")) / "kroniek.db"
+
+
+def _codes(raw: str) -> tuple[str, ...]:
+    return tuple(code.strip().lower() for code in raw.split(",") if code.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path = field(default_factory=default_db_path)
+    languages: tuple[str, ...] = ("nl", "en", "de", "fr", "es", "it")
+    max_size_mb: float = 10.0
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, then the environment variables of SETTINGS, then explicit overrides (not None)."""
+        values: dict[str, object] = {}
+        for setting in SETTINGS:
+            raw = os.environ.get(setting.env)
+            if raw:
+                values[setting.name] = setting.parse(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    parse: Callable[[str], object]
+    help: str
+
+
+SETTINGS = (
+    Setting("db", "KRONIEK_DB", lambda raw: Path(raw).expanduser(),
+            "database file; default kroniek.db in the user data directory"),
+    Setting("languages", "KRONIEK_LANGUAGES", _codes,
+            "candidate languages for identification, comma-separated ISO 639-1 codes"),
+    Setting("max_size_mb", "KRONIEK_MAX_SIZE_MB", float, "largest input file accepted, in MB"),
+)

@@ -1,0 +1,118 @@
+"""Named schema migrations, applied in order, each in one transaction and recorded in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "001_initial",
+        """
+        CREATE TABLE documents (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            language TEXT,
+            published TEXT,
+            title TEXT,
+            url TEXT,
+            source TEXT,
+            text TEXT NOT NULL,
+            analysis TEXT NOT NULL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX documents_published ON documents(published);
+        CREATE TABLE entities (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, mentions INTEGER NOT NULL,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE INDEX entities_name ON entities(name);
+        CREATE TABLE places (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL, name TEXT NOT NULL, lat REAL, lon REAL, country TEXT, source_id TEXT,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE INDEX places_name ON places(name);
+        CREATE TABLE claims (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL, source TEXT, cue TEXT NOT NULL, certainty TEXT NOT NULL,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE TABLE events (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL, type TEXT NOT NULL, trigger TEXT NOT NULL,
+            trigger_start INTEGER NOT NULL, trigger_end INTEGER NOT NULL,
+            time TEXT, place_id TEXT, claim_id TEXT,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE INDEX events_time ON events(time);
+        CREATE INDEX events_type ON events(type);
+        CREATE TABLE event_roles (
+            doc_id TEXT NOT NULL, event_id TEXT NOT NULL, role TEXT NOT NULL, entity_id TEXT NOT NULL,
+            FOREIGN KEY (doc_id, event_id) REFERENCES events(doc_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX event_roles_event ON event_roles(doc_id, event_id);
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='rowid'
+        );
+        CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        """,
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY name")]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the migrations not yet recorded; returns their names. Each runs in its own transaction."""
+    done = set(applied(conn))
+    ran = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        with transaction(conn):  # the schema change and its record land together or not at all
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (name, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+            )
+        ran.append(name)
+    return ran
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN ... COMMIT, or ROLLBACK on any error. Needs a connection in autocommit mode."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    statements, current = [], ""
+    for line in sql.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
