@@ -9,6 +9,7 @@
 # Steps: CoNLL -> DocBin (training/corpus/), `spacy train` into
 # training/output/LANG (or $OUTPUT), then copy model-best to
 # src/kroniek/nlp/models/ner-LANG (skip with SHIP=0) and evaluate it on dev.
+# TRAIN=0 skips convert+train (ship an existing $OUTPUT/model-best).
 # Run from anywhere; uses $PYTHON (default: the repo's .venv).
 set -euo pipefail
 
@@ -23,13 +24,15 @@ if [[ $# -gt 0 && "$1" != "--" ]]; then CONFIG="$1"; shift; fi
 [[ $# -gt 0 && "$1" == "--" ]] && shift
 PYTHON="${PYTHON:-$REPO/.venv/bin/python}"
 OUTPUT="${OUTPUT:-training/output/$LANG_ID}"
-SHIP="${SHIP:-1}"
+SHIP="${SHIP:-1}"    # 0: do not copy the model into src/
+TRAIN="${TRAIN:-1}"  # 0: skip convert+train, only ship/evaluate $OUTPUT/model-best
 DEST="src/kroniek/nlp/models/ner-$LANG_ID"
 
 # Single-threaded maths: reproducible timing, and the machine's cores are shared.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" \
        MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}" BLIS_NUM_THREADS="${BLIS_NUM_THREADS:-1}"
 
+if [[ "$TRAIN" == "1" ]]; then
 echo "== convert ($LANG_ID)"
 "$PYTHON" training/convert_conll.py "$LANG_ID" --out training/corpus
 
@@ -39,6 +42,7 @@ start=$(date +%s)
     --paths.train "training/corpus/${LANG_ID}_train.spacy" \
     --paths.dev "training/corpus/${LANG_ID}_dev.spacy" "$@"
 echo "== training wall time: $(( $(date +%s) - start )) s"
+fi
 
 if [[ "$SHIP" == "1" ]]; then
     echo "== ship $OUTPUT/model-best -> $DEST"

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -40,17 +40,17 @@ err = Console(stderr=True, highlight=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     report = "report"
     json = "json"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-class EventFormat(str, Enum):
+class EventFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"

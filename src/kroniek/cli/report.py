@@ -49,7 +49,7 @@ def _table(title: str, columns: Iterable[str], rows: Iterable[Iterable[object]])
 def _sections(doc: Document) -> list[Table]:
     entity_names = {e.id: e.name for e in doc.entities}
     place_names = {p.id: p.name for p in doc.places}
-    candidates = [
+    candidates: list[tuple[str, tuple[str, ...], list[tuple[object, ...]]]] = [
         ("Entities", ("type", "name", "mentions"),
          [(e.type, e.name, ", ".join(sorted({m.text for m in e.mentions}))) for e in doc.entities]),
         ("Places", ("name", "lat", "lon", "country", "gazetteer id"),

@@ -7,6 +7,8 @@ does not start in lower case.
 
 from __future__ import annotations
 
+from typing import Any
+
 import spacy
 from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc as SpacyDoc
@@ -17,7 +19,7 @@ from kroniek.nlp.resources import DEFAULT_SENTENCE_END, language_data
 from kroniek.registry import stage
 from kroniek.settings import Settings
 
-CLOSING = frozenset({'"', "'", "”", "’", "»", ")", "]", "}"})
+CLOSING = frozenset({'"', "'", "\u201d", "\u2019", "\u00bb", ")", "]", "}"})  # straight and curly quotes
 FALLBACK_LANGUAGE = "xx"  # spaCy's multi-language tokenizer
 
 
@@ -28,8 +30,9 @@ def blank_tokenizer(code: str | None) -> SpacyLanguage:
         nlp = spacy.blank(code or FALLBACK_LANGUAGE)
     except ImportError:
         nlp = spacy.blank(FALLBACK_LANGUAGE)
+    tokenizer: Any = nlp.tokenizer
     for abbreviation in language_data(nlp.lang).get("abbreviations", []):
-        nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+        tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
     return nlp
 
 

@@ -45,10 +45,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             id TEXT NOT NULL, type TEXT NOT NULL, trigger TEXT NOT NULL,
             trigger_start INTEGER NOT NULL, trigger_end INTEGER NOT NULL,
-            time TEXT, place_id TEXT, claim_id TEXT,
+            time TEXT, time_start TEXT, time_end TEXT, place_id TEXT, claim_id TEXT,
             PRIMARY KEY (doc_id, id)
         );
-        CREATE INDEX events_time ON events(time);
+        CREATE INDEX events_time ON events(time_start, time_end);
         CREATE INDEX events_type ON events(type);
         CREATE TABLE event_roles (
             doc_id TEXT NOT NULL, event_id TEXT NOT NULL, role TEXT NOT NULL, entity_id TEXT NOT NULL,

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kroniek.errors import StoreError
+from kroniek.errors import InputError, StoreError
 from kroniek.model import Document
 from kroniek.store.migrations import SCHEMA_VERSION, applied, migrate, transaction
+from kroniek.timex import timex_range
 
 
 @dataclass(frozen=True)
 class EventFilter:
-    since: str | None = None  # TIMEX3 value or date prefix, inclusive
+    since: str | None = None  # a date, month, year or other TIMEX3 date value, inclusive
     until: str | None = None
     place: str | None = None  # place name or ISO country code
     actor: str | None = None  # part of an actor's name
@@ -126,22 +127,23 @@ class Store:
             " LEFT JOIN places p ON p.doc_id = v.doc_id AND p.id = v.place_id"
             " LEFT JOIN claims c ON c.doc_id = v.doc_id AND c.id = v.claim_id"
             f" WHERE {' AND '.join(clauses) or '1'}"
-            " ORDER BY time IS NULL, time, v.doc_id, v.trigger_start LIMIT ?"
+            " ORDER BY COALESCE(v.time_start, d.published) IS NULL, COALESCE(v.time_start, d.published),"
+            " v.doc_id, v.trigger_start LIMIT ?"
         )
         rows = self.conn.execute(sql, (*params, where.limit))
         return [dict(row) | {"time_inferred": bool(row["time_inferred"])} for row in rows]
 
 
 def _event_clauses(where: EventFilter) -> tuple[list[str], list[Any]]:
+    """SQL conditions for a filter. An event matches a time bound when its time range overlaps it."""
     clauses: list[str] = []
     params: list[Any] = []
-    time = "COALESCE(v.time, d.published)"
     if where.since:
-        clauses.append(f"substr({time}, 1, length(?)) >= ?")
-        params += [where.since, where.since]
+        clauses.append("COALESCE(v.time_end, d.published) >= ?")
+        params.append(_bound(where.since)[0].isoformat())
     if where.until:
-        clauses.append(f"substr({time}, 1, length(?)) <= ?")
-        params += [where.until, where.until]
+        clauses.append("COALESCE(v.time_start, d.published) <= ?")
+        params.append(_bound(where.until)[1].isoformat())
     if where.place:
         clauses.append("(p.name LIKE ? OR upper(p.country) = upper(?))")
         params += [f"%{where.place}%", where.place]
@@ -158,6 +160,18 @@ def _event_clauses(where: EventFilter) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
+def _iso_range(value: str | None) -> tuple[str | None, str | None]:
+    bounds = timex_range(value)
+    return (bounds[0].isoformat(), bounds[1].isoformat()) if bounds else (None, None)
+
+
+def _bound(value: str) -> tuple[dt.date, dt.date]:
+    bound = timex_range(value)
+    if bound is None:
+        raise InputError("E012", value=value)
+    return bound
+
+
 def _insert_findings(conn: sqlite3.Connection, doc: Document) -> None:
     conn.executemany(
         "INSERT INTO entities (doc_id, id, type, name, mentions) VALUES (?, ?, ?, ?, ?)",
@@ -172,10 +186,11 @@ def _insert_findings(conn: sqlite3.Connection, doc: Document) -> None:
         [(doc.id, c.id, c.source, c.cue, c.certainty) for c in doc.claims],
     )
     conn.executemany(
-        "INSERT INTO events (doc_id, id, type, trigger, trigger_start, trigger_end, time, place_id,"
-        " claim_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (doc_id, id, type, trigger, trigger_start, trigger_end, time, time_start,"
+        " time_end, place_id, claim_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (doc.id, v.id, v.type, v.trigger.text, v.trigger.start, v.trigger.end, v.time, v.place, v.claim)
+            (doc.id, v.id, v.type, v.trigger.text, v.trigger.start, v.trigger.end, v.time,
+             *_iso_range(v.time), v.place, v.claim)
             for v in doc.events
         ],
     )

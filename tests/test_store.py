@@ -1,0 +1,122 @@
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from kroniek import Document, StoreError
+from kroniek.model import Claim, Entity, Event, Mention, Place
+from kroniek.store import EventFilter, Store
+from kroniek.store.migrations import MIGRATIONS
+
+TEXT = "De Russische regering verklaarde al-Baghdadi vorige week dood in Raqqa."
+
+
+def doc_with_event() -> Document:
+    """A document with the findings later stages will write, built by hand over real text."""
+    doc = Document.new(TEXT, published=dt.date(2017, 6, 21), language="nl")
+
+    def span(word: str) -> Mention:
+        start = TEXT.index(word)
+        return doc.mention(start, start + len(word))
+
+    doc.entities = [
+        Entity(id="E1", type="ORG", name="Russische regering", mentions=[span("Russische regering")]),
+        Entity(id="E2", type="PER", name="Abu Bakr al-Baghdadi", mentions=[span("al-Baghdadi")]),
+    ]
+    doc.places = [Place(id="P1", name="Raqqa", lat=35.95, lon=39.01, country="SY", source_id="geonames:163915",
+                        mentions=[span("Raqqa")])]
+    doc.claims = [Claim(id="C1", source="E1", cue="verklaarde", certainty="unconfirmed", start=0, end=len(TEXT))]
+    doc.events = [Event(id="V1", type="DECLARE", trigger=span("verklaarde"), actors=["E1"], targets=["E2"],
+                        place="P1", time="2017-W24", claim="C1")]
+    return doc
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "k.db") as opened:
+        yield opened
+
+
+def test_same_document_is_stored_once(store):
+    assert store.add(doc_with_event()) is True
+    assert store.add(doc_with_event()) is False
+    assert store.count() == 1
+
+
+def test_stored_document_comes_back_whole(store):
+    doc = doc_with_event()
+    store.add(doc)
+    assert store.get(doc.id) == doc
+    assert store.get(doc.id[:8]) == doc
+    with pytest.raises(StoreError, match="no document with id 'abc'"):
+        store.get("abc")
+
+
+def test_events_with_their_roles_place_and_claim(store):
+    store.add(doc_with_event())
+    [event] = store.events()
+    assert event["actors"] == "Russische regering"
+    assert event["targets"] == "Abu Bakr al-Baghdadi"
+    assert (event["place"], event["country"], event["lat"]) == ("Raqqa", "SY", 35.95)
+    assert (event["time"], event["time_inferred"], event["certainty"]) == ("2017-W24", False, "unconfirmed")
+
+
+@pytest.mark.parametrize(
+    ("where", "found"),
+    [
+        (EventFilter(since="2017"), 1),
+        (EventFilter(since="2018"), 0),
+        (EventFilter(until="2017-06"), 1),
+        (EventFilter(until="2016"), 0),
+        (EventFilter(place="Raqqa"), 1),
+        (EventFilter(place="sy"), 1),
+        (EventFilter(place="Mosul"), 0),
+        (EventFilter(actor="Russische"), 1),
+        (EventFilter(actor="Baghdadi"), 0),  # he is the target, not the actor
+        (EventFilter(type="DECL"), 1),
+        (EventFilter(type="ATTACK"), 0),
+        (EventFilter(place="'; DROP TABLE events; --"), 0),
+    ],
+)
+def test_event_filters(store, where, found):
+    store.add(doc_with_event())
+    assert len(store.events(where)) == found
+    assert store.count() == 1
+
+
+def test_a_failed_write_leaves_nothing_half_written(store):
+    broken = doc_with_event()
+    broken.entities.append(broken.entities[0])  # duplicate entity id violates the primary key
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add(broken)
+    assert store.count() == 0
+    assert store.conn.execute("SELECT count(*) FROM entities").fetchone()[0] == 0
+
+
+def test_migrations_are_recorded_and_not_rerun(tmp_path):
+    path = tmp_path / "k.db"
+    Store(path).close()
+    with Store(path) as reopened:
+        names = [r[0] for r in reopened.conn.execute("SELECT name FROM migrations")]
+    assert names == [name for name, _ in MIGRATIONS]
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "k.db"
+    with Store(path) as store:
+        store.conn.execute("INSERT INTO migrations VALUES ('999_from_the_future', '2030-01-01')")
+    with pytest.raises(StoreError, match="newer than this kroniek"):
+        Store(path)
+
+
+def test_full_text_search_index_follows_the_documents(store):
+    store.add(doc_with_event())
+    hits = store.conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'Raqqa'").fetchall()
+    assert len(hits) == 1
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot open database"):
+        Store(blocker / "k.db")
