@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import sys
@@ -305,6 +306,39 @@ def stages() -> None:
         for name in DEFAULT_STAGES
     ]
     output.print_table(out, rows, ("stage", "assigns", "what"), "Stages")
+
+
+# Each stage's evaluation lives beside the stage; `kroniek eval STAGE ...` hands it the rest of the line.
+EVALUATORS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "segment": ("kroniek.nlp.evaluate", ("segment",)),
+    "language": ("kroniek.nlp.evaluate", ("language",)),
+    "entities": ("kroniek.nlp.evaluate_entities", ()),
+    "time": ("kroniek.time.evaluate", ()),
+    "geo": ("kroniek.geo.evaluate", ()),
+    "quantities": ("kroniek.quantities.evaluate", ()),
+}
+
+
+@app.command(
+    "eval",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def evaluate(
+    ctx: typer.Context,
+    stage: Annotated[str, typer.Argument(help=f"one of: {', '.join(EVALUATORS)}")],
+) -> None:
+    """Score a stage on held-out data: `kroniek eval STAGE --help` tells what each needs."""
+    if stage not in EVALUATORS:
+        err.print(f"kroniek: error: no evaluation for '{stage}'; choose one of {', '.join(EVALUATORS)}")
+        raise typer.Exit(2)
+    module_name, leading = EVALUATORS[stage]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        err.print(f"kroniek: error: the {stage} stage is not built yet")
+        raise typer.Exit(2) from None
+    raise typer.Exit(module.main([*leading, *ctx.args]))
 
 
 @app.command()

@@ -19,7 +19,7 @@ from kroniek.nlp.resources import DEFAULT_SENTENCE_END, language_data
 from kroniek.registry import stage
 from kroniek.settings import Settings
 
-CLOSING = frozenset({'"', "'", "\u201d", "\u2019", "\u00bb", ")", "]", "}"})  # straight and curly quotes
+CLOSING = frozenset({'"', "'", "''", "\u201d", "\u2019", "\u00bb", ")", "]", "}"})  # straight and curly quotes
 FALLBACK_LANGUAGE = "xx"  # spaCy's multi-language tokenizer
 
 
@@ -52,9 +52,9 @@ def sentence_spans(sdoc: SpacyDoc, sentence_end: frozenset[str]) -> list[tuple[i
             continue
         if first is None:
             first = i
-        if token.text in sentence_end or (len(token.text) > 1 and token.text[-1] in "!?"):
-            last = i + 1
-            while last < n and sdoc[last].text in CLOSING:
+        if _ends_sentence(token.text, sentence_end):
+            last = i + 1  # take along repeated marks ("?!", "!!!") and closing quotes or brackets
+            while last < n and (sdoc[last].text in CLOSING or _ends_sentence(sdoc[last].text, sentence_end)):
                 last += 1
             if _starts_sentence(sdoc, last):
                 spans.append((first, last))
@@ -65,6 +65,10 @@ def sentence_spans(sdoc: SpacyDoc, sentence_end: frozenset[str]) -> list[tuple[i
     if first is not None:
         spans.append((first, _trim_space(sdoc, first, n)))
     return spans
+
+
+def _ends_sentence(text: str, sentence_end: frozenset[str]) -> bool:
+    return text in sentence_end or (len(text) > 1 and text[-1] in "!?" and not text[0].isalnum())
 
 
 def _starts_sentence(sdoc: SpacyDoc, i: int) -> bool:
