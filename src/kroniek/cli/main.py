@@ -245,7 +245,8 @@ def documents(
         return
     for row in rows:
         row["id"] = row["id"][:12]
-    output.print_table(out, rows, ("id", "published", "language", "title", "chars", "entities", "events"), "Documents")
+    columns = ("id", "published", "language", "title", "entities", "events")
+    output.print_table(out, rows, columns, "Documents", wrap=("title",))
 
 
 @app.command()
@@ -294,7 +295,7 @@ def events(
     if format in writers:
         out.file.write(writers[format]() + ("\n" if format is not EventFormat.csv else ""))
     else:
-        output.print_table(out, rows, EVENT_COLUMNS[:8], "Events")
+        output.print_table(out, rows, EVENT_COLUMNS[:8], "Events", wrap=("trigger", "actors", "targets", "place"))
 
 
 @app.command()
@@ -305,7 +306,7 @@ def stages() -> None:
         {"stage": name, "assigns": ", ".join(known[name].assigns), "what": known[name].help}
         for name in DEFAULT_STAGES
     ]
-    output.print_table(out, rows, ("stage", "assigns", "what"), "Stages")
+    output.print_table(out, rows, ("stage", "assigns", "what"), "Stages", wrap=("what",))
 
 
 # Each stage's evaluation lives beside the stage; `kroniek eval STAGE ...` hands it the rest of the line.

@@ -39,13 +39,20 @@ def to_geojson(rows: Sequence[dict[str, Any]]) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=2)
 
 
-def print_table(console: Console, rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str) -> None:
+def print_table(
+    console: Console,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    title: str,
+    wrap: Sequence[str] = (),
+) -> None:
+    """A rich table; only the `wrap` columns may wrap, the others keep their values on one line."""
     if not rows:
         console.print(f"[dim]no {title.lower()}[/dim]")
         return
     table = Table(title=title, title_justify="left", show_lines=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column not in wrap)
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     console.print(table)
