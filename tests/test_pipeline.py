@@ -6,9 +6,9 @@ from kroniek.registry import stage
 
 
 def test_a_stage_can_be_switched_off_by_name(sample_text):
-    doc = analyse(sample_text, pipeline=Pipeline(disable=["segment"]))
-    assert doc.stages == ["language"]
-    assert doc.sentences == []
+    doc = analyse(sample_text, pipeline=Pipeline(disable=["segment", "link"]))
+    assert doc.stages == ["language", "entities"]
+    assert doc.sentences == [] and doc.entities == []  # no tokens, so nothing to recognise
     assert doc.language == "nl"
 
 
@@ -37,3 +37,9 @@ def test_stage_that_returns_nothing_is_named():
 
     with pytest.raises(PipelineError, match="stage 'test-returns-none' returned NoneType"):
         analyse("Rutte sprak.", pipeline=Pipeline(stages=("test-returns-none",)))
+
+
+def test_language_without_an_entity_model_says_so():
+    doc = analyse("Der Angriff auf die Stadt begann am Dienstag.", language="de")
+    assert doc.entities == []
+    assert "entities: no entity model for language 'de'" in doc.warnings

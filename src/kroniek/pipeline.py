@@ -12,8 +12,13 @@ from kroniek.settings import Settings
 
 # The one place that says which stages exist and in which order they run.
 # Each module registers its stages on import; a stage that is not built yet is simply absent.
-STAGE_MODULES = ("kroniek.nlp.language", "kroniek.nlp.segment")
-DEFAULT_STAGES = ("language", "segment")
+STAGE_MODULES = (
+    "kroniek.nlp.language",
+    "kroniek.nlp.segment",
+    "kroniek.nlp.entities",
+    "kroniek.link.document",
+)
+DEFAULT_STAGES = ("language", "segment", "entities", "link")
 
 
 def stage_specs() -> dict[str, StageSpec]:

@@ -91,7 +91,9 @@ def prf(found: int, gold: int, correct: int) -> dict[str, float]:
     return {"precision": round(100 * precision, 2), "recall": round(100 * recall, 2), "f1": round(100 * f1, 2)}
 
 
-def predicted_spans(text: str, language: str, baseline: bool, segmenter: Segmenter) -> tuple[set, set]:
+def predicted_spans(
+    text: str, language: str, baseline: bool, segmenter: Segmenter
+) -> tuple[set[tuple[int, int]], set[int]]:
     if baseline:  # spaCy's blank tokenizer and its punctuation-based sentencizer
         sdoc = _sentencizer(language)(text)
         tokens = {(t.idx, t.idx + len(t.text)) for t in sdoc if not t.is_space}

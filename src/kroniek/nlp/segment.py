@@ -15,12 +15,13 @@ from spacy.tokens import Doc as SpacyDoc
 from spacy.util import get_lang_class
 
 from kroniek.model import Document, Sentence, Token
-from kroniek.nlp.resources import DEFAULT_SENTENCE_END, language_data
 from kroniek.registry import stage
+from kroniek.resources import language_data
 from kroniek.settings import Settings
 
 CLOSING = frozenset({'"', "'", "''", "\u201d", "\u2019", "\u00bb", ")", "]", "}"})  # straight and curly quotes
 FALLBACK_LANGUAGE = "xx"  # spaCy's multi-language tokenizer
+DEFAULT_SENTENCE_END = (".", "!", "?", "\u2026")
 
 
 def blank_tokenizer(code: str | None) -> SpacyLanguage:
@@ -31,7 +32,7 @@ def blank_tokenizer(code: str | None) -> SpacyLanguage:
     except ImportError:
         nlp = spacy.blank(FALLBACK_LANGUAGE)
     tokenizer: Any = nlp.tokenizer
-    for abbreviation in language_data(nlp.lang).get("abbreviations", []):
+    for abbreviation in language_data("kroniek.nlp", nlp.lang).get("abbreviations", []):
         tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
     return nlp
 
@@ -95,7 +96,7 @@ class Segmenter:
     def __call__(self, doc: Document) -> Document:
         nlp = self.tokenizer(doc.language)
         sdoc = nlp.make_doc(doc.text)
-        ends = frozenset(language_data(nlp.lang).get("sentence_end", DEFAULT_SENTENCE_END))
+        ends = frozenset(language_data("kroniek.nlp", nlp.lang).get("sentence_end", DEFAULT_SENTENCE_END))
         doc.sentences = [self._sentence(sdoc, first, last) for first, last in sentence_spans(sdoc, ends)]
         return doc
 
