@@ -119,3 +119,20 @@ def test_missing_path_and_unsupported_type(tmp_path):
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
     [error] = read(tmp_path / "a.pdf")
     assert error.code == "E006"
+
+
+def test_jsonl_size_limit_holds_per_article_not_per_file(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    article = '{"text": "%s"}\n' % ("Een artikel over de slag om Mosul. " * 900)  # ~32 kB a line
+    path.write_text(article * 40 + '{"text": "%s"}\n' % ("x" * 1_200_000), encoding="utf-8")  # 2.5 MB in all
+    results = read(path, max_size_mb=1.0)
+    assert sum(isinstance(r, Article) for r in results) == 40
+    assert results[-1].code == "E007" and "line 41" in str(results[-1]) and "over the limit" in str(results[-1])
+
+
+def test_jsonl_line_that_is_not_utf8(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes('{"text": "Caf\u00e9 in Brussel."}\n'.encode("cp1252") + b'{"text": "Goed artikel."}\n')
+    results = read(path)
+    assert isinstance(results[0], IngestError) and "not UTF-8" in str(results[0])
+    assert results[1].text == "Goed artikel."

@@ -111,10 +111,11 @@ def _apply_overrides(article: Article, published: dt.date | None, language: str 
 def _read_file(path: Path, max_size_mb: float) -> Iterator[ReadResult]:
     suffix = path.suffix.lower()
     try:
+        if suffix in JSONL_SUFFIXES:  # streamed: the size limit holds per article, not per file
+            yield from _read_jsonl(path, max_size_mb)
+            return
         data = read_bytes(path, max_size_mb)
-        if suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(decode(data, path), path)
-        elif suffix in HTML_SUFFIXES:
+        if suffix in HTML_SUFFIXES:
             yield _read_html(data, path)
         else:
             yield Article(text=_require_text(decode(data, path), path), origin=str(path), source=str(path))
@@ -148,16 +149,29 @@ def _read_html(data: bytes, path: Path) -> Article:
     )
 
 
-def _read_jsonl(text: str, path: Path) -> Iterator[ReadResult]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield _article_from_record(json.loads(line), f"{path}:{number}")
-        except json.JSONDecodeError as error:
-            yield IngestError("E007", path=path, line=number, reason=f"not JSON ({error.msg})")
-        except ValueError as error:
-            yield IngestError("E007", path=path, line=number, reason=str(error))
+def _read_jsonl(path: Path, max_size_mb: float) -> Iterator[ReadResult]:
+    """One article per line; JSON Lines is UTF-8 by definition, so a line that is not is an error."""
+    limit = int(max_size_mb * 1_000_000)
+    empty = True
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            empty = False
+            if len(raw) > limit:
+                reason = f"line is {len(raw) / 1_000_000:.1f} MB, over the limit of {max_size_mb:.1f} MB"
+                yield IngestError("E007", path=path, line=number, reason=reason)
+                continue
+            try:
+                yield _article_from_record(json.loads(raw.decode("utf-8-sig")), f"{path}:{number}")
+            except UnicodeDecodeError:
+                yield IngestError("E007", path=path, line=number, reason="not UTF-8")
+            except json.JSONDecodeError as error:
+                yield IngestError("E007", path=path, line=number, reason=f"not JSON ({error.msg})")
+            except ValueError as error:
+                yield IngestError("E007", path=path, line=number, reason=str(error))
+    if empty:
+        yield IngestError("E001", path=path)
 
 
 def _article_from_record(record: Any, origin: str) -> Article:
