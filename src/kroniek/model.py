@@ -39,10 +39,11 @@ class Token(_Model):
     end: int = Field(ge=0)
     text: str
     lemma: str | None = None
-    pos: str | None = None
-    tag: str | None = None
-    head: int | None = Field(None, description="index of the head token in the sentence")
-    dep: str | None = None
+    pos: str | None = Field(None, description="universal part of speech (UPOS)")
+    tag: str | None = Field(None, description="language-specific part of speech (XPOS)")
+    morph: str | None = Field(None, description="UD features, e.g. Tense=Past|VerbForm=Fin")
+    head: int | None = Field(None, description="index of the head token in the sentence; the root points to itself")
+    dep: str | None = Field(None, description="UD dependency relation; 'root' for the root")
 
 
 class Sentence(_Model):

@@ -15,10 +15,11 @@ from kroniek.settings import Settings
 STAGE_MODULES = (
     "kroniek.nlp.language",
     "kroniek.nlp.segment",
+    "kroniek.nlp.parse",
     "kroniek.nlp.entities",
     "kroniek.link.document",
 )
-DEFAULT_STAGES = ("language", "segment", "entities", "link")
+DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link")
 
 
 def stage_specs() -> dict[str, StageSpec]:
