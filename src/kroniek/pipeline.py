@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import time
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
 from kroniek.errors import PipelineError
@@ -47,6 +49,7 @@ class Pipeline:
         self.stage_names = tuple(name for name in stages if name not in disabled)
         self._specs = known
         self._built: dict[str, Stage] = {}
+        self.seconds: defaultdict[str, float] = defaultdict(float)  # time spent per stage, for benchmarks
 
     def _stage(self, name: str) -> Stage:
         if name not in self._built:
@@ -55,7 +58,10 @@ class Pipeline:
 
     def __call__(self, doc: Document) -> Document:
         for name in self.stage_names:
-            result = self._stage(name)(doc)
+            stage = self._stage(name)
+            started = time.perf_counter()
+            result = stage(doc)
+            self.seconds[name] += time.perf_counter() - started
             if not isinstance(result, Document):
                 raise PipelineError("E021", name=name, got=type(result).__name__)
             check_spans(result, name)
