@@ -11,6 +11,7 @@ docs/benchmarks.md with --record.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import resource
 import time
@@ -28,7 +29,7 @@ def articles(path: Path, limit: int) -> list[str]:
     texts: list[str] = []
     sentences: list[str] = []
     words: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("-DOCSTART-") or not line.strip():
             if words:
                 sentences.append(" ".join(words))
@@ -61,15 +62,18 @@ def main() -> None:
     total = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [f"| {name} | {seconds:.2f} | {tokens / seconds:,.0f} |" for name, seconds in pipeline.seconds.items()]
-    table = "\n".join([
-        f"Pipeline speed, {args.lang}: {len(texts)} articles, {tokens:,} tokens, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}",
-        "",
-        "| stage | seconds | tokens/s |",
-        "|---|---|---|",
-        *rows,
-        f"| **whole pipeline** | {total:.2f} | {tokens / total:,.0f} ({len(texts) / total:.1f} articles/s, peak RSS {peak_mb:,.0f} MB) |",
-    ])
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    whole = f"{tokens / total:,.0f} ({len(texts) / total:.1f} articles/s, peak RSS {peak_mb:,.0f} MB)"
+    table = "\n".join(
+        [
+            f"Pipeline speed, {args.lang}: {len(texts)} articles, {tokens:,} tokens; {machine}",
+            "",
+            "| stage | seconds | tokens/s |",
+            "|---|---|---|",
+            *rows,
+            f"| **whole pipeline** | {total:.2f} | {whole} |",
+        ]
+    )
     print(table)
     if args.record:
         with (ROOT / "docs" / "benchmarks.md").open("a", encoding="utf-8") as out:
