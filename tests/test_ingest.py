@@ -68,7 +68,12 @@ def test_jsonl_bad_lines_are_reported_and_good_ones_kept(tmp_path):
     )
     results = read(path)
     assert [type(r).__name__ for r in results] == [
-        "Article", "IngestError", "IngestError", "IngestError", "IngestError", "Article",
+        "Article",
+        "IngestError",
+        "IngestError",
+        "IngestError",
+        "IngestError",
+        "Article",
     ]
     assert "line 2" in str(results[1]) and "not JSON" in str(results[1])
     assert "'text' is missing" in str(results[2])

@@ -18,8 +18,14 @@ def with_mentions(text: str, mentions: list[tuple[str, str, int]], language: str
     doc = Document.new(text, language=language)
     for surface, type_, occurrence in mentions:
         start = [m.start() for m in re.finditer(re.escape(surface), text)][occurrence]
-        doc.entities.append(Entity(id=f"E{len(doc.entities) + 1}", type=type_, name=surface,
-                                   mentions=[doc.mention(start, start + len(surface))]))
+        doc.entities.append(
+            Entity(
+                id=f"E{len(doc.entities) + 1}",
+                type=type_,
+                name=surface,
+                mentions=[doc.mention(start, start + len(surface))],
+            )
+        )
     return doc
 
 

@@ -37,11 +37,11 @@ def test_tokens_stay_whole(language, text, kept):
     [
         ("nl", "Volgens dhr. Jansen is het voorbij. Anderen twijfelen.", 2),
         ("nl", "Moskee heroveren voor einde ramadan\n\nOp woensdag waren ze dichtbij.", 2),
-        ("nl", "\"Het is voorbij,\" zei hij. Daarna vertrok hij.", 2),
+        ("nl", '"Het is voorbij," zei hij. Daarna vertrok hij.', 2),
         ("nl", "Wat nu? Niemand weet het!", 2),
         ("nl", "Hij zei: 'ga weg.' en vertrok.", 1),
         ("en", "Dr. Smith said on Jan. 5 that U.S. troops were near. More fled.", 2),
-        ("en", "Is it over? \"Yes.\" She left.", 3),
+        ("en", 'Is it over? "Yes." She left.', 3),
     ],
 )
 def test_sentence_boundaries(language, text, sentences):

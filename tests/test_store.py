@@ -23,11 +23,30 @@ def doc_with_event() -> Document:
         Entity(id="E1", type="ORG", name="Russische regering", mentions=[span("Russische regering")]),
         Entity(id="E2", type="PER", name="Abu Bakr al-Baghdadi", mentions=[span("al-Baghdadi")]),
     ]
-    doc.places = [Place(id="P1", name="Raqqa", lat=35.95, lon=39.01, country="SY", source_id="geonames:163915",
-                        mentions=[span("Raqqa")])]
+    doc.places = [
+        Place(
+            id="P1",
+            name="Raqqa",
+            lat=35.95,
+            lon=39.01,
+            country="SY",
+            source_id="geonames:163915",
+            mentions=[span("Raqqa")],
+        )
+    ]
     doc.claims = [Claim(id="C1", source="E1", cue="verklaarde", certainty="unconfirmed", start=0, end=len(TEXT))]
-    doc.events = [Event(id="V1", type="DECLARE", trigger=span("verklaarde"), actors=["E1"], targets=["E2"],
-                        place="P1", time="2017-W24", claim="C1")]
+    doc.events = [
+        Event(
+            id="V1",
+            type="DECLARE",
+            trigger=span("verklaarde"),
+            actors=["E1"],
+            targets=["E2"],
+            place="P1",
+            time="2017-W24",
+            claim="C1",
+        )
+    ]
     return doc
 
 

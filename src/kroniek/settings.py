@@ -45,9 +45,17 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("db", "KRONIEK_DB", lambda raw: Path(raw).expanduser(),
-            "database file; default kroniek.db in the user data directory"),
-    Setting("languages", "KRONIEK_LANGUAGES", _codes,
-            "candidate languages for identification, comma-separated ISO 639-1 codes"),
+    Setting(
+        "db",
+        "KRONIEK_DB",
+        lambda raw: Path(raw).expanduser(),
+        "database file; default kroniek.db in the user data directory",
+    ),
+    Setting(
+        "languages",
+        "KRONIEK_LANGUAGES",
+        _codes,
+        "candidate languages for identification, comma-separated ISO 639-1 codes",
+    ),
     Setting("max_size_mb", "KRONIEK_MAX_SIZE_MB", float, "largest input file accepted, in MB"),
 )

@@ -36,8 +36,11 @@ def _range(value: str) -> tuple[dt.date, dt.date] | None:
         return _months(int(m[1]), int(m[2]), int(m[2]))
     if m := _WEEK.match(value):
         monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        return (monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)) if m[3] else (
-            monday, monday + dt.timedelta(days=6))
+        return (
+            (monday + dt.timedelta(days=5), monday + dt.timedelta(days=6))
+            if m[3]
+            else (monday, monday + dt.timedelta(days=6))
+        )
     if m := _PART.match(value):
         first, last = (_QUARTERS | _SEASONS)[m[2]]
         return _months(int(m[1]), first, last)

@@ -74,9 +74,7 @@ PublishedOption = Annotated[
 LangOption = Annotated[
     str, typer.Option("--lang", "-l", help="language: auto (identify) or an ISO 639-1 code such as nl or en")
 ]
-DisableOption = Annotated[
-    list[str] | None, typer.Option("--disable", help="switch a stage off by name (repeatable)")
-]
+DisableOption = Annotated[list[str] | None, typer.Option("--disable", help="switch a stage off by name (repeatable)")]
 
 
 def exits_cleanly(command: F) -> F:
@@ -211,8 +209,7 @@ def ingest(
         _report_error(failure)
     _warn_undated(undated)
     err.print(
-        f"{stored} stored, {skipped} already stored, {len(failures)} failed; "
-        f"{settings.db} holds {held} documents"
+        f"{stored} stored, {skipped} already stored, {len(failures)} failed; {settings.db} holds {held} documents"
     )
     if failures:
         raise typer.Exit(2)
@@ -266,8 +263,20 @@ def show(
 
 
 EVENT_COLUMNS = (
-    "time", "type", "trigger", "actors", "targets", "place", "country", "lat", "lon",
-    "certainty", "claim_source", "doc_id", "id", "time_inferred",
+    "time",
+    "type",
+    "trigger",
+    "actors",
+    "targets",
+    "place",
+    "country",
+    "lat",
+    "lon",
+    "certainty",
+    "claim_source",
+    "doc_id",
+    "id",
+    "time_inferred",
 )
 
 
@@ -303,8 +312,7 @@ def stages() -> None:
     """List the pipeline's stages in the order they run."""
     known = stage_specs()
     rows = [
-        {"stage": name, "assigns": ", ".join(known[name].assigns), "what": known[name].help}
-        for name in DEFAULT_STAGES
+        {"stage": name, "assigns": ", ".join(known[name].assigns), "what": known[name].help} for name in DEFAULT_STAGES
     ]
     output.print_table(out, rows, ("stage", "assigns", "what"), "Stages", wrap=("what",))
 
@@ -368,4 +376,3 @@ def run() -> None:
         app()
     except BrokenPipeError:  # `kroniek ... | head` closes the pipe: not an error
         sys.stderr.close()
-

@@ -50,17 +50,37 @@ def _sections(doc: Document) -> list[Table]:
     entity_names = {e.id: e.name for e in doc.entities}
     place_names = {p.id: p.name for p in doc.places}
     candidates: list[tuple[str, tuple[str, ...], list[tuple[object, ...]]]] = [
-        ("Entities", ("type", "name", "mentions"),
-         [(e.type, e.name, ", ".join(sorted({m.text for m in e.mentions}))) for e in doc.entities]),
-        ("Places", ("name", "lat", "lon", "country", "gazetteer id"),
-         [(p.name, p.lat, p.lon, p.country, p.source_id) for p in doc.places]),
+        (
+            "Entities",
+            ("type", "name", "mentions"),
+            [(e.type, e.name, ", ".join(sorted({m.text for m in e.mentions}))) for e in doc.entities],
+        ),
+        (
+            "Places",
+            ("name", "lat", "lon", "country", "gazetteer id"),
+            [(p.name, p.lat, p.lon, p.country, p.source_id) for p in doc.places],
+        ),
         ("Times", ("text", "type", "value"), [(t.text, t.type, t.value) for t in doc.times]),
-        ("Quantities", ("text", "value", "approximation", "unit", "counts"),
-         [(q.text, q.value, q.approximation, q.unit, q.counts) for q in doc.quantities]),
-        ("Events", ("type", "trigger", "actors", "targets", "place", "time"),
-         [(v.type, v.trigger.text, ", ".join(entity_names.get(a, a) for a in v.actors),
-           ", ".join(entity_names.get(t, t) for t in v.targets), place_names.get(v.place or ""), v.time)
-          for v in doc.events]),
+        (
+            "Quantities",
+            ("text", "value", "approximation", "unit", "counts"),
+            [(q.text, q.value, q.approximation, q.unit, q.counts) for q in doc.quantities],
+        ),
+        (
+            "Events",
+            ("type", "trigger", "actors", "targets", "place", "time"),
+            [
+                (
+                    v.type,
+                    v.trigger.text,
+                    ", ".join(entity_names.get(a, a) for a in v.actors),
+                    ", ".join(entity_names.get(t, t) for t in v.targets),
+                    place_names.get(v.place or ""),
+                    v.time,
+                )
+                for v in doc.events
+            ],
+        ),
         ("Claims", ("source", "cue", "certainty"), [(c.source, c.cue, c.certainty) for c in doc.claims]),
     ]
     return [_table(title, columns, rows) for title, columns, rows in candidates if rows]
@@ -70,7 +90,8 @@ def render(doc: Document, console: Console) -> None:
     info = doc.document
     tokens = sum(len(s.tokens) for s in doc.sentences)
     header = Text.assemble(
-        (info.title or "(no title)", "bold"), "\n",
+        (info.title or "(no title)", "bold"),
+        "\n",
         f"id {doc.id[:12]}  language {info.language or '?'}  ",
         f"published {info.published or 'unknown'}  {len(doc.sentences)} sentences, {tokens} tokens",
     )

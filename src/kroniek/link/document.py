@@ -118,7 +118,7 @@ def _expansion(text: str, paren: int, acronym: str) -> Mention | None:
     words = list(_CAPITALISED_WORD.finditer(text[:paren]))
     if len(words) < len(letters):
         return None
-    chosen = words[len(words) - len(letters):]
+    chosen = words[len(words) - len(letters) :]
     if "".join(w.group(0)[0] for w in chosen) != "".join(letters):
         return None
     between = text[chosen[0].start() : paren]

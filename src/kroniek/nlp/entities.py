@@ -23,8 +23,12 @@ class EntityRecogniser:
         for span in sdoc.ents:
             start, end = offsets[span.start][0], offsets[span.end - 1][1]
             doc.entities.append(
-                Entity(id=f"E{len(doc.entities) + 1}", type=span.label_, name=doc.text[start:end],
-                       mentions=[doc.mention(start, end)])
+                Entity(
+                    id=f"E{len(doc.entities) + 1}",
+                    type=span.label_,
+                    name=doc.text[start:end],
+                    mentions=[doc.mention(start, end)],
+                )
             )
         return doc
 

@@ -102,11 +102,7 @@ class Segmenter:
 
     @staticmethod
     def _sentence(sdoc: SpacyDoc, first: int, last: int) -> Sentence:
-        tokens = [
-            Token(start=t.idx, end=t.idx + len(t.text), text=t.text)
-            for t in sdoc[first:last]
-            if not t.is_space
-        ]
+        tokens = [Token(start=t.idx, end=t.idx + len(t.text), text=t.text) for t in sdoc[first:last] if not t.is_space]
         return Sentence(start=tokens[0].start, end=tokens[-1].end, tokens=tokens)
 
 

@@ -189,8 +189,18 @@ def _insert_findings(conn: sqlite3.Connection, doc: Document) -> None:
         "INSERT INTO events (doc_id, id, type, trigger, trigger_start, trigger_end, time, time_start,"
         " time_end, place_id, claim_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (doc.id, v.id, v.type, v.trigger.text, v.trigger.start, v.trigger.end, v.time,
-             *_iso_range(v.time), v.place, v.claim)
+            (
+                doc.id,
+                v.id,
+                v.type,
+                v.trigger.text,
+                v.trigger.start,
+                v.trigger.end,
+                v.time,
+                *_iso_range(v.time),
+                v.place,
+                v.claim,
+            )
             for v in doc.events
         ],
     )
@@ -203,4 +213,3 @@ def _insert_findings(conn: sqlite3.Connection, doc: Document) -> None:
             for entity_id in ids
         ],
     )
-
