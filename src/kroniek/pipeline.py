@@ -20,8 +20,9 @@ STAGE_MODULES = (
     "kroniek.nlp.parse",
     "kroniek.nlp.entities",
     "kroniek.link.document",
+    "kroniek.time",
 )
-DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link")
+DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link", "time")
 
 
 def stage_specs() -> dict[str, StageSpec]:
