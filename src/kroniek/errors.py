@@ -29,6 +29,7 @@ class Errors:
     E020 = "unknown stage '{name}': known stages are {known}"
     E021 = "stage '{name}' returned {got}, not a Document: each stage must return the document it was given"
     E022 = "stage '{name}' wrote {kind} offsets [{start}:{end}] that do not match the text"
+    E040 = "{what} {path} is missing from the installation: reinstall kroniek, or rebuild it with {command}"
     E030 = "cannot open database {path}: {reason}"
     E031 = "database {path} has schema version {found}, newer than this kroniek ({known}); upgrade kroniek"
     E032 = "no document with id '{doc_id}' in {path}"

@@ -21,8 +21,9 @@ STAGE_MODULES = (
     "kroniek.nlp.entities",
     "kroniek.link.document",
     "kroniek.time",
+    "kroniek.geo",
 )
-DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link", "time")
+DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link", "time", "geo")
 
 
 def stage_specs() -> dict[str, StageSpec]:
