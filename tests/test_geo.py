@@ -216,3 +216,15 @@ def test_evaluation_on_held_out_sentences(capsys: pytest.CaptureFixture[str]) ->
         block = out.split(f"{lang} (test)")[1]
         system, baseline = (float(line.split("exact id")[1].split("%")[0]) for line in block.splitlines()[2:4])
         assert system >= 85.0 and system > baseline
+
+
+def test_places_missed_or_mistyped_by_the_recogniser_are_still_found(segmenter: Pipeline, resolver: GeoResolver) -> None:
+    """An ORG-only entity list (as from acronym linking) must not hide the places; 'Irak' typed PER still is one."""
+    text = "Islamitische Staat (IS) rukte op in Irak en Syrië."
+    doc = segmenter(Document.new(text, language="nl"))
+    start = text.index("Irak")
+    doc.entities = [
+        Entity(id="E1", type="ORG", name="Islamitische Staat", mentions=[doc.mention(0, 18)]),
+        Entity(id="E2", type="PER", name="Irak", mentions=[doc.mention(start, start + 4)]),
+    ]
+    assert {p.country for p in resolver(doc).places} == {"IQ", "SY"}

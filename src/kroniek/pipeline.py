@@ -22,8 +22,9 @@ STAGE_MODULES = (
     "kroniek.link.document",
     "kroniek.time",
     "kroniek.geo",
+    "kroniek.quantities",
 )
-DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link", "time", "geo")
+DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link", "time", "geo", "quantities")
 
 
 def stage_specs() -> dict[str, StageSpec]:

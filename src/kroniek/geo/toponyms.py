@@ -32,10 +32,16 @@ def is_strong(candidate: Candidate) -> bool:
 
 
 def find_toponyms(doc: Document, rules: LanguageRules, gazetteer: Gazetteer) -> list[Toponym]:
-    if doc.entities:
-        found = entity_toponyms(doc, rules, gazetteer)
-    else:
-        found = [t for sentence in doc.sentences for t in token_toponyms(doc, sentence.tokens, rules, gazetteer)]
+    found = entity_toponyms(doc, rules, gazetteer)
+    recognised = any(e.type.split("-")[0].upper() in PLACE_ENTITY_TYPES for e in doc.entities)
+    taken = [(t.start, t.end) for t in found]
+    for sentence in doc.sentences:  # names the recogniser missed or mistyped ("Irak" as a person)
+        for toponym in token_toponyms(doc, sentence.tokens, rules, gazetteer):
+            if any(toponym.start < end and start < toponym.end for start, end in taken):
+                continue
+            toponym.strong_only |= recognised  # with a recogniser, only unmistakable places get through
+            found.append(toponym)
+    found.sort(key=lambda t: t.start)
     before, after = rules.region_cue_before, rules.region_cue_after
     for toponym in found:
         toponym.region_cue = bool((before and before.search(doc.text, max(0, toponym.start - 40), toponym.start))
