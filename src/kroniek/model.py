@@ -100,6 +100,16 @@ class Event(_Model):
     place: str | None = Field(None, description="place id")
     time: str | None = Field(None, description="normalised TIMEX3 value")
     claim: str | None = Field(None, description="claim id")
+    mode: str | None = Field(None, description="PLOVER mode of the type (e.g. ASSAULT: aerial); for OTHER a finer class")
+    negated: bool = Field(False, description="the text says the event did not (or will not) happen")
+    modality: str | None = Field(None, description="null when asserted as fact; else e.g. conditional, possible, intended")
+    actor_mentions: list[Mention] = Field(default_factory=list, description="the actor phrases, named or not")
+    target_mentions: list[Mention] = Field(default_factory=list, description="the target phrases, named or not")
+    instruments: list[Mention] = Field(default_factory=list, description="weapons or means")
+    quantities: list[str] = Field(default_factory=list, description="quantity ids attached to the event")
+    fatalities: float | None = Field(None, description="people killed (ACLED-like), from an attached quantity")
+    size: float | None = Field(None, description="people involved (PLOVER size), from an attached quantity")
+    summary: str | None = Field(None, description="a 5W1H line: who did what to whom, where, when, how many")
 
 
 class Claim(_Model):
@@ -109,6 +119,12 @@ class Claim(_Model):
     certainty: Certainty
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    source_text: str | None = Field(None, description="the source as written (\"regeringsbronnen\")")
+    via: str | None = Field(None, description="intermediary source (entity id or text), e.g. a news agency")
+    cue_mention: Mention | None = Field(None, description="where the attribution cue is")
+    certainty_history: list[Certainty] = Field(
+        default_factory=list, description="certainties in text order, when later sentences change it"
+    )
 
 
 class DocumentInfo(_Model):

@@ -23,8 +23,10 @@ STAGE_MODULES = (
     "kroniek.time",
     "kroniek.geo",
     "kroniek.quantities",
+    "kroniek.events",
+    "kroniek.claims",
 )
-DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link", "time", "geo", "quantities")
+DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link", "time", "geo", "quantities", "events", "claims")
 
 
 def stage_specs() -> dict[str, StageSpec]:
