@@ -228,3 +228,12 @@ def test_places_missed_or_mistyped_by_the_recogniser_are_still_found(segmenter: 
         Entity(id="E2", type="PER", name="Irak", mentions=[doc.mention(start, start + 4)]),
     ]
     assert {p.country for p in resolver(doc).places} == {"IQ", "SY"}
+
+
+def test_sample_places_say_what_kind_they_are_and_what_they_lie_in(sample_doc: Document) -> None:
+    kinds = {p.name: (p.kind, p.within) for p in sample_doc.places}
+    assert kinds["Mosul"] == ("city", [])
+    assert kinds["Iraq"] == ("country", [])
+    assert kinds["al-Nuri-moskee"] == ("landmark", [f"geonames:{MOSUL}"])
+    assert kinds["Oude Stad van Mosul"] == ("district", [f"geonames:{MOSUL}"])
+    assert kinds["grensgebied tussen Syrië en Irak"] == ("border", ["geonames:99237", "geonames:163843"])

@@ -19,6 +19,7 @@ CONTRACT_VERSION = "1"
 EntityType = Literal["PER", "ORG", "LOC", "MISC"]
 TimeType = Literal["DATE", "TIME", "DURATION", "SET"]
 Approximation = Literal["exact", "about", "more_than", "at_least", "less_than", "at_most"]
+PlaceKind = Literal["country", "region", "city", "district", "landmark", "border", "place"]
 Certainty = Literal["asserted", "reported", "hedged", "denied", "unconfirmed", "retracted"]
 
 
@@ -67,6 +68,10 @@ class Place(_Model):
     country: str | None = Field(description="ISO 3166-1 alpha-2")
     source_id: str | None = Field(description="gazetteer id")
     mentions: list[Mention] = Field(default_factory=list)
+    kind: PlaceKind | None = Field(None, description="country, region, city, district, landmark, border or place")
+    within: list[str] = Field(
+        default_factory=list, description="gazetteer ids of the places it lies in (a landmark's city, a border's countries)"
+    )
 
 
 class TimeExpression(_Model):

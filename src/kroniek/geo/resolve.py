@@ -19,7 +19,7 @@ from kroniek.geo.names import normalise_name
 from kroniek.geo.ranking import choose
 from kroniek.geo.rules import LanguageRules, language_rules, pattern_regex
 from kroniek.geo.toponyms import find_toponyms, is_strong
-from kroniek.model import Document, Place
+from kroniek.model import Document, Place, PlaceKind
 from kroniek.registry import stage
 from kroniek.settings import Settings
 
@@ -94,9 +94,29 @@ class GeoResolver:
         ordered = sorted(resolved.values(), key=lambda r: min(r.mentions))
         return [
             Place(id=f"P{n}", name=r.name, lat=r.lat, lon=r.lon, country=r.country, source_id=r.source_id,
-                  mentions=[doc.mention(s, e) for s, e in sorted(r.mentions)])
+                  mentions=[doc.mention(s, e) for s, e in sorted(r.mentions)], kind=_kind(r), within=_within(r))
             for n, r in enumerate(ordered, start=1)
         ]
+
+
+_KIND_BY_FEATURE = (("PCL", "country"), ("ADM", "region"), ("PPL", "city"))
+
+
+def _kind(place: Resolved) -> PlaceKind:
+    """'district', 'landmark' or 'border' from the source id's suffix, else from the GeoNames feature code."""
+    suffix = (place.source_id or "").partition("#")[2]
+    if suffix in ("district", "landmark", "border"):
+        return suffix  # type: ignore[return-value]
+    return next((kind for prefix, kind in _KIND_BY_FEATURE if place.feature_code.startswith(prefix)), "place")
+
+
+def _within(place: Resolved) -> list[str]:
+    """The containing places named in a derived source id: "geonames:99237+163843#border" -> both countries."""
+    base, _, suffix = (place.source_id or "").partition("#")
+    if not suffix:
+        return []
+    scheme, _, ids = base.partition(":")
+    return [f"{scheme}:{part}" for part in ids.split("+")]
 
 
 def _add(resolved: dict[tuple[object, ...], Resolved], place: Resolved, start: int, end: int) -> None:
