@@ -70,7 +70,8 @@ class Place(_Model):
     mentions: list[Mention] = Field(default_factory=list)
     kind: PlaceKind | None = Field(None, description="country, region, city, district, landmark, border or place")
     within: list[str] = Field(
-        default_factory=list, description="gazetteer ids of the places it lies in (a landmark's city, a border's countries)"
+        default_factory=list,
+        description="gazetteer ids of the places it lies in: a landmark's city, a border's countries",
     )
 
 
@@ -105,9 +106,9 @@ class Event(_Model):
     place: str | None = Field(None, description="place id")
     time: str | None = Field(None, description="normalised TIMEX3 value")
     claim: str | None = Field(None, description="claim id")
-    mode: str | None = Field(None, description="PLOVER mode of the type (e.g. ASSAULT: aerial); for OTHER a finer class")
+    mode: str | None = Field(None, description="PLOVER mode of the type (ASSAULT: aerial); for OTHER a finer class")
     negated: bool = Field(False, description="the text says the event did not (or will not) happen")
-    modality: str | None = Field(None, description="null when asserted as fact; else e.g. conditional, possible, intended")
+    modality: str | None = Field(None, description="null when asserted as fact, else conditional, possible, intended")
     actor_mentions: list[Mention] = Field(default_factory=list, description="the actor phrases, named or not")
     target_mentions: list[Mention] = Field(default_factory=list, description="the target phrases, named or not")
     instruments: list[Mention] = Field(default_factory=list, description="weapons or means")
@@ -124,7 +125,7 @@ class Claim(_Model):
     certainty: Certainty
     start: int = Field(ge=0)
     end: int = Field(ge=0)
-    source_text: str | None = Field(None, description="the source as written (\"regeringsbronnen\")")
+    source_text: str | None = Field(None, description='the source as written ("regeringsbronnen")')
     via: str | None = Field(None, description="intermediary source (entity id or text), e.g. a news agency")
     cue_mention: Mention | None = Field(None, description="where the attribution cue is")
     certainty_history: list[Certainty] = Field(
