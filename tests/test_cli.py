@@ -142,7 +142,7 @@ def test_events_with_an_invalid_date_bound(tmp_path):
     assert "invalid date 'gisteren'" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["analyse", "ingest", "documents", "show", "events", "stages", "schema"])
+@pytest.mark.parametrize("command", ["analyse", "ingest", "documents", "show", "events", "stages", "schema", "serve"])
 def test_every_command_has_help(command):
     result = kroniek(command, "--help")
     assert result.exit_code == 0

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kroniek import __version__
 from kroniek.cli import output
 from kroniek.cli.report import render
+from kroniek.cli.serve import serve
 from kroniek.errors import IngestError, InputError, KroniekError
 from kroniek.ingest import parse_date, read_paths
 from kroniek.ingest.readers import JSONL_SUFFIXES, count_articles
@@ -354,6 +355,9 @@ def evaluate(
 def schema() -> None:
     """Print the JSON Schema of the output contract."""
     out.file.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+app.command()(exits_cleanly(serve))
 
 
 def _version(value: bool) -> None:

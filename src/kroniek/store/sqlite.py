@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,6 +136,99 @@ class Store:
         rows = self.conn.execute(sql, (*params, where.limit))
         return [dict(row) | {"time_inferred": bool(row["time_inferred"])} for row in rows]
 
+    # -- reading, one page at a time (the HTTP API) -----------------------------------------
+
+    def event_page(self, query: EventQuery, after: Sequence[Any] | None = None) -> Page:
+        """Events matching the query, oldest first, after the key of the previous page's last row."""
+        clauses, params = _event_clauses(query)
+        more, more_params = _event_query_clauses(query)
+        # First the page's rows by their sort key alone, then their details: the names of actors and
+        # targets are looked up for one page, not for every matching event.
+        keys = (
+            f"SELECT v.rowid AS rid, {_EVENT_SORT_TIME} AS _k0, v.doc_id AS _k1, v.trigger_start AS _k2, v.id AS _k3"
+            f" {_EVENT_JOINS} WHERE {_all(clauses + more)}"
+        )
+        page = _fetch_page(self.conn, keys, [*params, *more_params], 4, after, query.limit)
+        rowids = [row["rid"] for row in page.rows]
+        details = self.conn.execute(
+            "SELECT v.rowid AS rid, v.doc_id, v.id, v.type, v.trigger, v.trigger_start, v.trigger_end,"
+            " COALESCE(v.time, d.published) AS time, v.time IS NULL AS time_inferred, v.time_start, v.time_end,"
+            " v.place_id, p.name AS place, p.lat, p.lon, p.country, v.claim_id, c.certainty,"
+            " c.source AS claim_source, d.title, d.published, d.source AS document_source, d.url,"
+            f" {_ROLE_NAMES.format(role='actor')} AS actors, {_ROLE_NAMES.format(role='target')} AS targets"
+            f" {_EVENT_JOINS} WHERE v.rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(rowids),),
+        )
+        by_rowid = {row["rid"]: row for row in details}
+        rows = [dict(by_rowid[rowid]) for rowid in rowids]
+        for row in rows:
+            del row["rid"]
+            row["time_inferred"] = bool(row["time_inferred"])
+        return Page(rows, page.next_key)
+
+    def document_page(self, query: DocumentQuery, after: Sequence[Any] | None = None) -> Page:
+        """Documents matching the query, oldest publication first (undated last)."""
+        clauses, params = _document_clauses(query)
+        sql = (
+            "SELECT d.id, d.published, d.language, d.title, d.url, d.source, length(d.text) AS chars,"
+            " (SELECT count(*) FROM entities e WHERE e.doc_id = d.id) AS entities,"
+            " (SELECT count(*) FROM places p WHERE p.doc_id = d.id) AS places,"
+            " (SELECT count(*) FROM events v WHERE v.doc_id = d.id) AS events,"
+            f" COALESCE(d.published, '{_LAST_DAY}') AS _k0, d.rowid AS _k1"
+            f" FROM documents d WHERE {_all(clauses)}"
+        )
+        return _fetch_page(self.conn, sql, params, 2, after, query.limit)
+
+    def entity_page(self, query: EntityQuery, after: Sequence[Any] | None = None) -> Page:
+        """Entities across documents, one row per (type, name), most widely reported first."""
+        clauses, params = _document_clauses(query)
+        if query.name:
+            clauses.append("e.name LIKE ?")
+            params.append(f"%{query.name}%")
+        if query.type:
+            clauses.append("(e.type = ? OR e.type LIKE ? || '%')")
+            params += [query.type, query.type]
+        sql = (
+            "SELECT name, type, documents, mentions, -documents AS _k0, -mentions AS _k1, name AS _k2, type AS _k3"
+            " FROM (SELECT e.name, e.type, count(DISTINCT e.doc_id) AS documents, sum(e.mentions) AS mentions"
+            f" FROM entities e JOIN documents d ON d.id = e.doc_id WHERE {_all(clauses)} GROUP BY e.type, e.name)"
+        )
+        return _fetch_page(self.conn, sql, params, 4, after, query.limit)
+
+    def place_page(self, query: PlaceQuery, after: Sequence[Any] | None = None) -> Page:
+        """Places across documents, one row per resolved place, most widely reported first."""
+        clauses, params = _document_clauses(query)
+        place_clauses, place_params = _place_clauses(query.name, query.country, query.bbox)
+        sql = (
+            "SELECT name, lat, lon, country, source_id, documents, events,"
+            " -documents AS _k0, name AS _k1, COALESCE(source_id, '') AS _k2, COALESCE(country, '') AS _k3,"
+            " COALESCE(lat, 999) AS _k4, COALESCE(lon, 999) AS _k5"
+            " FROM (SELECT p.name, p.lat, p.lon, p.country, p.source_id, count(DISTINCT p.doc_id) AS documents,"
+            " sum((SELECT count(*) FROM events v WHERE v.doc_id = p.doc_id AND v.place_id = p.id)) AS events"
+            " FROM places p JOIN documents d ON d.id = p.doc_id"
+            f" WHERE {_all(clauses + place_clauses)} GROUP BY p.source_id, p.name, p.country, p.lat, p.lon)"
+        )
+        return _fetch_page(self.conn, sql, [*params, *place_params], 6, after, query.limit)
+
+    def event_days(self, query: EventQuery) -> list[tuple[str, int]]:
+        """(day, number of events) for the events matching the query; an event counts on its first day."""
+        clauses, params = _event_clauses(query)
+        more, more_params = _event_query_clauses(query)
+        sql = (
+            f"SELECT substr(v.sort_time, 1, 10) AS day, count(*) AS n {_EVENT_JOINS}"
+            f" WHERE v.sort_time < '{_LAST_DAY}' AND {_all(clauses + more)} GROUP BY day ORDER BY day"
+        )
+        return [(row["day"], row["n"]) for row in self.conn.execute(sql, [*params, *more_params])]
+
+    def published_days(self, query: DocumentQuery) -> list[tuple[str, int]]:
+        """(day, number of documents published that day) for the documents matching the query."""
+        clauses, params = _document_clauses(query)
+        sql = (
+            "SELECT d.published AS day, count(*) AS n FROM documents d"
+            f" WHERE d.published IS NOT NULL AND {_all(clauses)} GROUP BY day ORDER BY day"
+        )
+        return [(row["day"], row["n"]) for row in self.conn.execute(sql, params)]
+
 
 def _event_clauses(where: EventFilter) -> tuple[list[str], list[Any]]:
     """SQL conditions for a filter. An event matches a time bound when its time range overlaps it."""
@@ -213,3 +309,169 @@ def _insert_findings(conn: sqlite3.Connection, doc: Document) -> None:
             for entity_id in ids
         ],
     )
+
+
+# -- queries for paged reading -------------------------------------------------------------
+
+BoundingBox = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat (WGS 84)
+
+_LAST_DAY = "9999-12-31"  # sorts undated rows last
+_EVENT_SORT_TIME = "v.sort_time"  # COALESCE(time_start, the article's date, _LAST_DAY): migration 002
+_EVENT_JOINS = (
+    "FROM events v JOIN documents d ON d.id = v.doc_id"
+    " LEFT JOIN places p ON p.doc_id = v.doc_id AND p.id = v.place_id"
+    " LEFT JOIN claims c ON c.doc_id = v.doc_id AND c.id = v.claim_id"
+)
+_ROLE_NAMES = (
+    "(SELECT group_concat(e.name, '; ') FROM event_roles r JOIN entities e ON e.doc_id = r.doc_id"
+    " AND e.id = r.entity_id WHERE r.doc_id = v.doc_id AND r.event_id = v.id AND r.role = '{role}')"
+)
+
+
+@dataclass(frozen=True)
+class EventQuery(EventFilter):
+    """An EventFilter plus what the API filters on; `limit` is the page size."""
+
+    country: str | None = None  # ISO 3166-1 alpha-2 code of the event's place
+    bbox: BoundingBox | None = None
+    certainty: str | None = None
+    q: str | None = None  # free text; matches events whose document matches
+    doc: str | None = None  # document id
+
+
+@dataclass(frozen=True)
+class DocumentQuery:
+    """Documents by publication date, language, text and the places they mention."""
+
+    since: str | None = None
+    until: str | None = None
+    q: str | None = None
+    language: str | None = None
+    doc: str | None = None
+    place: str | None = None  # a mentioned place's name (part of it) or country code
+    country: str | None = None
+    bbox: BoundingBox | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True)
+class EntityQuery(DocumentQuery):
+    name: str | None = None  # part of the canonical name
+    type: str | None = None  # PER, ORG, ... or a prefix of a finer type
+
+
+@dataclass(frozen=True)
+class PlaceQuery(DocumentQuery):
+    name: str | None = None  # part of the place name
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows, and the sort key to continue after (None on the last page)."""
+
+    rows: list[dict[str, Any]]
+    next_key: tuple[Any, ...] | None
+
+
+def _fetch_page(
+    conn: sqlite3.Connection, sql: str, params: Sequence[Any], keys: int, after: Sequence[Any] | None, limit: int
+) -> Page:
+    """Keyset pagination over `sql`, whose rows carry their sort key in the columns _k0 ... _k{keys-1}.
+
+    Row-value comparison keeps each page as fast as the first, and rows added meanwhile are not repeated.
+    """
+    names = ", ".join(f"_k{i}" for i in range(keys))
+    where, extra = "1", []
+    if after is not None:
+        if len(after) != keys:
+            raise ValueError(f"a key of {len(after)} values for a listing sorted by {keys}")
+        where, extra = f"({names}) > ({', '.join('?' * keys)})", list(after)
+    rows = conn.execute(
+        f"SELECT * FROM ({sql}) WHERE {where} ORDER BY {names} LIMIT ?", [*params, *extra, limit + 1]
+    ).fetchall()
+    next_key = tuple(rows[limit - 1][f"_k{i}"] for i in range(keys)) if len(rows) > limit else None
+    columns = [name for name in rows[0].keys() if not name.startswith("_k")] if rows else []  # noqa: SIM118
+    return Page([{name: row[name] for name in columns} for row in rows[:limit]], next_key)
+
+
+def _all(clauses: Sequence[str]) -> str:
+    return " AND ".join(clauses) or "1"
+
+
+def _event_query_clauses(query: EventQuery) -> tuple[list[str], list[Any]]:
+    """Conditions beyond the EventFilter's (which _event_clauses builds)."""
+    clauses, params = _place_clauses(None, query.country, query.bbox)
+    if query.until:  # the same bound as _event_clauses puts on the start, on the indexed column
+        clauses.append("v.sort_time <= ?")
+        params.append(_bound(query.until)[1].isoformat())
+    if query.certainty:
+        clauses.append("c.certainty = ?")
+        params.append(query.certainty)
+    if query.q:
+        clauses.append(f"d.rowid IN ({_FTS_ROWIDS})")
+        params.append(fts_query(query.q))
+    if query.doc:
+        clauses.append("v.doc_id LIKE ? || '%'")
+        params.append(query.doc.lower())
+    return clauses, params
+
+
+def _place_clauses(
+    name: str | None, country: str | None, bbox: BoundingBox | None, alias: str = "p"
+) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if name:
+        clauses.append(f"{alias}.name LIKE ?")
+        params.append(f"%{name}%")
+    if country:
+        clauses.append(f"upper({alias}.country) = upper(?)")
+        params.append(country)
+    if bbox:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        across = min_lon > max_lon  # a box across the antimeridian
+        clauses.append(
+            f"{alias}.lat BETWEEN ? AND ? AND ({alias}.lon >= ? {'OR' if across else 'AND'} {alias}.lon <= ?)"
+        )
+        params += [min_lat, max_lat, min_lon, max_lon]
+    return clauses, params
+
+
+_FTS_ROWIDS = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+
+
+def _document_clauses(query: DocumentQuery) -> tuple[list[str], list[Any]]:
+    """Conditions on the documents (alias d) for any listing scoped by documents."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.since:
+        clauses.append("d.published >= ?")
+        params.append(_bound(query.since)[0].isoformat())
+    if query.until:
+        clauses.append("d.published <= ?")
+        params.append(_bound(query.until)[1].isoformat())
+    if query.q:
+        clauses.append(f"d.rowid IN ({_FTS_ROWIDS})")
+        params.append(fts_query(query.q))
+    if query.language:
+        clauses.append("d.language = ?")
+        params.append(query.language.lower())
+    if query.doc:
+        clauses.append("d.id LIKE ? || '%'")
+        params.append(query.doc.lower())
+    if query.place:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM places m WHERE m.doc_id = d.id AND (m.name LIKE ? OR upper(m.country) = upper(?)))"
+        )
+        params += [f"%{query.place}%", query.place]
+    if query.country or query.bbox:
+        where, more = _place_clauses(None, query.country, query.bbox, alias="m")
+        clauses.append(f"EXISTS (SELECT 1 FROM places m WHERE m.doc_id = d.id AND {_all(where)})")
+        params += more
+    return clauses, params
+
+
+def fts_query(text: str) -> str:
+    """Free text as an FTS5 query: every word must occur; `word*` matches a prefix. No FTS syntax leaks."""
+    terms = [f'"{word}"{star}' for word, star in re.findall(r"(\w+)(\*?)", text)]
+    return " ".join(terms) or '""'
