@@ -79,5 +79,15 @@ def test_source_told_via_agency() -> None:
 
 
 def test_evaluation_runs_on_gold(capsys: pytest.CaptureFixture[str]) -> None:
-    assert evaluate_main(["--format", "json"]) == 0
-    assert "source_f1" in capsys.readouterr().out
+    assert evaluate_main(["--format", "json", "--split", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert "source_f1" in out and "kroniek claims [nl]" in out and "kroniek claims [en]" in out
+
+
+def test_claims_beat_the_every_sentence_asserted_baseline_on_dev() -> None:
+    from kroniek.claims.evaluate import evaluate
+
+    rows = evaluate(None, "dev")
+    for language in ("nl", "en"):
+        ours, flat = rows[f"kroniek claims [{language}]"], rows[f"every sentence asserted [{language}]"]
+        assert ours["claim_f1"] > flat["claim_f1"] and ours["source_f1"] > 0.6

@@ -8,7 +8,8 @@ import kroniek.claims
 import kroniek.events
 import kroniek.time.tagger  # noqa: F401  (registers the time stage)
 from kroniek.analyse import analyse
-from kroniek.events.evaluate import Counts, GoldEvent, document_from_tokens, score_document
+from kroniek.events.evaluate import Counts, GoldEvent, document_from_tokens, main, score_document
+from kroniek.events.gold import detokenise, load_passages, text_hash
 from kroniek.events.lexicon import lexicon_for
 from kroniek.model import Document
 from kroniek.pipeline import Pipeline
@@ -110,3 +111,33 @@ def test_scoring_matches_a_trigger_inside_the_gold_span() -> None:
     gold = [GoldEvent(0, {0, 1, 2, 3, 4}, {"ASSAULT"})]
     counts: Counts = score_document(doc, flat, gold, list(range(6)), roles=False)
     assert (counts.matched, counts.typed_right, counts.gold) == (1, 1, 1)
+
+
+def test_aspectual_verbs_are_no_triggers_the_noun_is() -> None:
+    doc = analyse("Het offensief begon al in oktober.", language="nl", pipeline=Pipeline(stages=STAGES))
+    assert [e.trigger.text for e in doc.events] == ["offensief"]
+
+
+def test_compound_plural_nouns_are_triggers() -> None:
+    doc = analyse("Maduro won de presidentsverkiezingen.", language="nl", pipeline=Pipeline(stages=STAGES))
+    assert event_at(doc, "presidentsverkiezingen").mode == "vote"
+
+
+def test_detokenise_glues_punctuation_quotes_and_clitics() -> None:
+    words = ["He", "said", '"', "we", "ca", "n't", "stay", '"', "(", "AP", ")", "."]
+    assert detokenise(words) == 'He said "we can\'t stay" (AP).'
+
+
+def test_gold_passages_rebuild_from_shared_with_matching_hashes() -> None:
+    passages = load_passages(None, None)  # raises GoldDrift when a rebuilt text differs
+    counts = {(p.language, p.split): 0 for p in passages}
+    for p in passages:
+        counts[(p.language, p.split)] += 1
+        assert text_hash(p.text) and all(p.text[e["trigger"][0] : e["trigger"][1]].strip() for e in p.events)
+    assert all(n >= 30 for n in counts.values()) and len(passages) >= 120
+
+
+def test_hand_gold_evaluation_reports_each_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--split", "test", "--no-eventdna", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "kroniek events [nl, hand]" in out and "kroniek events [en, hand]" in out and "argument_f1" in out

@@ -1,12 +1,14 @@
-"""Score the claims stage on hand-annotated gold (JSONL; the text is read from ../shared at run time).
+"""Score the claims stage on the hand-annotated gold (JSONL in tests/data/events; texts rebuilt from ../shared).
 
-    python -m kroniek.claims.evaluate --gold tests/data/events/claims_gold.jsonl --split test
+    python -m kroniek.claims.evaluate --split dev
+    python -m kroniek.claims.evaluate --gold tests/data/events/eventdna_nl.jsonl --split test
 
-Each gold line names a file under ../shared, its language and publication date, and its claims as
-character offsets: the cue, the source phrase (null when unattributed) and the certainty. A
-predicted claim matches a gold claim when their cues overlap; its source is right when its phrase
-overlaps the gold source. Reported: claim cue P/R/F1, source F1, certainty accuracy on matched
-claims, and the baseline "every sentence asserted" (one unattributed, asserted claim per sentence).
+Each gold passage lists its claims as character offsets: the cue, the source phrase (null when
+unattributed), the intermediary (via) and the certainty (docs/annotation-events.md). A predicted
+claim matches a gold claim when their cues overlap; its source is right when its phrase overlaps the
+gold source. Reported per language: claim cue P/R/F1, source P/R/F1, via accuracy and certainty
+accuracy on matched claims, and the baseline "every sentence asserted" (one unattributed, asserted
+claim per sentence). Tune on dev, report test.
 """
 
 from __future__ import annotations
@@ -17,103 +19,123 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kroniek.analyse import analyse
+from kroniek.events.gold import analyse_passage, f1, load_passages, overlaps, ratio
 from kroniek.model import Document
-from kroniek.pipeline import Pipeline, stage_specs
+from kroniek.pipeline import DEFAULT_STAGES, Pipeline, stage_specs
 
-ROOT = Path(__file__).resolve().parents[3]
-SHARED = ROOT / ".." / "shared"
-STAGES = ("language", "segment", "parse", "entities", "link", "time", "claims")
+SOURCE_WINDOW = 200  # characters around the cue in which the source phrase is looked up
 
 
-def _overlap(a: list[int] | tuple[int, int] | None, b: list[int] | tuple[int, int] | None) -> bool:
-    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
-
-
-def read_gold(path: Path, split: str) -> list[dict[str, Any]]:
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [g for g in lines if g.get("split") == split]
+def _source_span(doc: Document, text: str | None, cue_start: int) -> tuple[int, int] | None:
+    """Where the source phrase stands: the occurrence nearest the cue."""
+    if not text:
+        return None
+    starts, at = [], doc.text.find(text, max(0, cue_start - SOURCE_WINDOW))
+    while 0 <= at <= cue_start + SOURCE_WINDOW:
+        starts.append(at)
+        at = doc.text.find(text, at + 1)
+    if not starts:
+        return None
+    start = min(starts, key=lambda s: abs(s - cue_start))
+    return start, start + len(text)
 
 
 def predicted(doc: Document) -> list[dict[str, Any]]:
     found = []
     for claim in doc.claims:
         cue = claim.cue_mention
-        source = None
-        if claim.source_text and cue is not None:
-            at = doc.text.find(claim.source_text, max(0, cue.start - 120))
-            source = (at, at + len(claim.source_text)) if at >= 0 else None
+        cue_span = (cue.start, cue.end) if cue else (claim.start, claim.end)
         found.append(
             {
-                "cue": (cue.start, cue.end) if cue else (claim.start, claim.end),
-                "source": source,
+                "cue": cue_span,
+                "source": _source_span(doc, claim.source_text, cue_span[0]),
+                "via": _source_span(doc, _entity_name(doc, claim.via) or claim.via, cue_span[0]),
                 "certainty": claim.certainty,
             }
         )
     return found
 
 
+def _entity_name(doc: Document, entity_id: str | None) -> str | None:
+    for entity in doc.entities:
+        if entity.id == entity_id and entity.mentions:
+            return entity.mentions[0].text
+    return None
+
+
 def baseline(doc: Document) -> list[dict[str, Any]]:
-    return [{"cue": (s.start, s.end), "source": None, "certainty": "asserted"} for s in doc.sentences]
+    return [{"cue": (s.start, s.end), "source": None, "via": None, "certainty": "asserted"} for s in doc.sentences]
 
 
 def score(pairs: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]) -> dict[str, float]:
     n_pred = n_gold = matched = certain = 0
-    src_pred = src_gold = src_right = 0
+    src_pred = src_gold = src_right = via_right = 0
     for gold, pred in pairs:
         n_pred, n_gold = n_pred + len(pred), n_gold + len(gold)
-        src_pred += sum(p["source"] is not None for p in pred)
+        src_pred += sum(c["source"] is not None for c in pred)
         src_gold += sum(g["source"] is not None for g in gold)
         free = list(gold)
-        for p in pred:
-            match = next((g for g in free if _overlap(p["cue"], g["cue"])), None)
+        for claim in pred:
+            match = next((g for g in free if overlaps(claim["cue"], g["cue"])), None)
             if match is None:
                 continue
             free.remove(match)
             matched += 1
-            certain += p["certainty"] == match["certainty"]
-            src_right += _overlap(p["source"], match["source"])
-    p, r = _ratio(matched, n_pred), _ratio(matched, n_gold)
-    sp, sr = _ratio(src_right, src_pred), _ratio(src_right, src_gold)
+            certain += claim["certainty"] == match["certainty"]
+            src_right += overlaps(claim["source"], match["source"])
+            via_right += (claim["via"] is None) == (match["via"] is None) and (
+                claim["via"] is None or overlaps(claim["via"], match["via"])
+            )
+    p, r = ratio(matched, n_pred), ratio(matched, n_gold)
+    sp, sr = ratio(src_right, src_pred), ratio(src_right, src_gold)
     return {
         "claim_precision": p,
         "claim_recall": r,
-        "claim_f1": _f1(p, r),
+        "claim_f1": f1(p, r),
         "source_precision": sp,
         "source_recall": sr,
-        "source_f1": _f1(sp, sr),
-        "certainty_accuracy": _ratio(certain, matched),
+        "source_f1": f1(sp, sr),
+        "via_accuracy": ratio(via_right, matched),
+        "certainty_accuracy": ratio(certain, matched),
         "gold_claims": n_gold,
     }
 
 
-def _ratio(a: int, b: int) -> float:
-    return round(a / b, 4) if b else 0.0
-
-
-def _f1(p: float, r: float) -> float:
-    return round(2 * p * r / (p + r), 4) if p + r else 0.0
-
-
-def evaluate(gold_path: Path, split: str) -> dict[str, dict[str, float]]:
+def evaluate(paths: list[Path] | None, split: str) -> dict[str, dict[str, float]]:
     import kroniek.claims
     import kroniek.events  # noqa: F401
 
     known = stage_specs()
-    pipeline = Pipeline(stages=tuple(s for s in STAGES if s in known))
-    ours, flat = [], []
-    for item in read_gold(gold_path, split):
-        text = (SHARED / item["file"]).read_text(encoding="utf-8")
-        doc = analyse(text, published=item.get("published"), language=item.get("language"), pipeline=pipeline)
-        gold = item["claims"]
-        ours.append((gold, predicted(doc)))
-        flat.append((gold, baseline(doc)))
-    return {"every sentence asserted": score(flat), "kroniek claims": score(ours)}
+    pipeline = Pipeline(stages=tuple(s for s in DEFAULT_STAGES if s in known))
+    ours: dict[str, list[Any]] = {}
+    flat: dict[str, list[Any]] = {}
+    seconds: dict[str, list[float]] = {}
+    for passage in load_passages(paths, split):
+        before = dict(pipeline.seconds)
+        doc = analyse_passage(passage, pipeline)
+        spent = {k: v - before.get(k, 0.0) for k, v in pipeline.seconds.items()}
+        gold = [_as_tuples(c) for c in passage.claims]
+        ours.setdefault(passage.language, []).append((gold, predicted(doc)))
+        flat.setdefault(passage.language, []).append((gold, baseline(doc)))
+        seconds.setdefault(passage.language, []).append(spent.get("claims", 0.0))
+    rows = {}
+    for language in sorted(ours):
+        rows[f"every sentence asserted [{language}]"] = score(flat[language])
+        rows[f"kroniek claims [{language}]"] = score(ours[language])
+        per_passage = seconds[language]
+        rows[f"kroniek claims [{language}]"]["ms_per_passage_claims"] = round(
+            1000 * sum(per_passage) / len(per_passage), 2
+        )
+    return rows
+
+
+def _as_tuples(claim: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in claim.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kroniek eval claims", description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "events" / "claims_gold.jsonl")
+    parser.add_argument("--gold", type=Path, nargs="*", default=None, help="gold JSONL files or folders")
     parser.add_argument("--split", choices=("dev", "test"), default="test")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     args = parser.parse_args(argv)
@@ -121,10 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2))
         return 0
-    names = list(next(iter(rows.values())))
-    print(f"{'system':<26}" + "".join(f"{n:>20}" for n in names))
+    names: list[str] = []
+    for figures in rows.values():
+        names += [n for n in figures if n not in names]
+    print(f"{'system':<30}" + "".join(f"{n[:18]:>20}" for n in names))
     for system, figures in rows.items():
-        print(f"{system:<26}" + "".join(f"{figures[n]:>20}" for n in names))
+        print(f"{system:<30}" + "".join(f"{figures.get(n, ''):>20}" for n in names))
     return 0
 
 

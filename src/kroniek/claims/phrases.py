@@ -55,7 +55,8 @@ class Phrases:
         if start >= len(view) or view.lower[start] in PUNCT_BOUNDARIES:
             return None
         if view.parsed:
-            return view.phrase(self._parsed_head(view, start))
+            first, last = view.core_phrase(self._parsed_head(view, start))
+            return first, self._names_after(view, last)
         entity = view.entity_at.get(start)
         if entity is not None:
             return view.phrase(start)
@@ -64,10 +65,14 @@ class Phrases:
             j += 1
         if j >= len(view) or view.lower[j] in PUNCT_BOUNDARIES:
             return None
-        j += 1  # the head
+        return start, self._names_after(view, j + 1)
+
+    @staticmethod
+    def _names_after(view: SentenceView, j: int) -> int:
+        """Names after a title belong to the phrase: "persbureau Reuters"."""
         while j < len(view) and (view.tokens[j].text[:1].isupper() or j in view.entity_at):
-            j += 1  # names after a title: "persbureau Reuters"
-        return start, j
+            j += 1
+        return j
 
     def _adjective(self, view: SentenceView, j: int) -> bool:
         word = view.lower[j]

@@ -119,9 +119,9 @@ class ClaimFinder:
                 if not own and _apply_update(view, update, recent, number, phrases, cues):
                     found = []
                 else:
-                    for claim in found:
-                        claim.certainty = update[0]
-                        claim.span = (claim.span[0], min(claim.span[1], _clause_start(view, update[1])))
+                    for pending in found:
+                        pending.certainty = update[0]
+                        pending.span = (pending.span[0], min(pending.span[1], _clause_start(view, update[1])))
             for item in found:
                 claim = to_claim(doc, view, item, len(doc.claims) + 1)
                 doc.claims.append(claim)

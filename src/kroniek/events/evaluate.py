@@ -1,6 +1,12 @@
-"""Score the events stage on EventDNA (Dutch news leads, research use only).
+"""Score the events stage on the hand-annotated gold (nl and en) and on EventDNA (Dutch, research use only).
 
-    python -m kroniek.events.evaluate --split test      # document-level test split; tune on --split dev
+    python -m kroniek.events.evaluate --split dev                      # all gold in tests/data/events + EventDNA
+    python -m kroniek.events.evaluate --gold tests/data/events/conll2003_en.jsonl --split test --no-eventdna
+
+Hand gold (docs/annotation-events.md): a predicted trigger matches a gold trigger it overlaps; type,
+negation and modality accuracy are counted on matched events; argument F1 scores (role, span) pairs for
+actor, target, place and time, a predicted argument being right when it overlaps a gold argument of
+the same role of the matched event. Figures are per language; tune on dev, report test.
 
 EventDNA marks an event by the span of its clause, not by a trigger word: a predicted trigger is
 correct when it lies inside an unmatched gold event span of its sentence (the narrowest one).
@@ -26,8 +32,9 @@ from typing import Any
 
 import yaml
 
-from kroniek.model import Document, Sentence, Token
-from kroniek.pipeline import Pipeline
+from kroniek.events.gold import Passage, analyse_passage, f1, load_passages, overlaps, ratio
+from kroniek.model import Document, Event, Sentence, Token
+from kroniek.pipeline import DEFAULT_STAGES, Pipeline
 
 ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT / ".." / "shared"
@@ -218,25 +225,148 @@ def available(stages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(s for s in stages if s in known)
 
 
+# -- hand-annotated gold -------------------------------------------------------------------------
+BASELINE_STAGES = ("language", "segment", "events")  # the lexicon alone: no parse, entities, time or places
+ROLES = ("actor", "target", "place", "time")
+
+
+@dataclass
+class HandCounts:
+    predicted: int = 0
+    gold: int = 0
+    matched: int = 0
+    typed_right: int = 0
+    negation_right: int = 0
+    modality_right: int = 0
+    args_predicted: int = 0
+    args_gold: int = 0
+    args_right: int = 0
+    passages: int = 0
+    seconds_stages: float = 0.0
+    seconds_total: float = 0.0
+
+    def add(self, other: HandCounts) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def report(self) -> dict[str, float]:
+        p, r = ratio(self.matched, self.predicted), ratio(self.matched, self.gold)
+        ap, ar = ratio(self.args_right, self.args_predicted), ratio(self.args_right, self.args_gold)
+        return {
+            "trigger_precision": p,
+            "trigger_recall": r,
+            "trigger_f1": f1(p, r),
+            "type_accuracy": ratio(self.typed_right, self.matched),
+            "argument_precision": ap,
+            "argument_recall": ar,
+            "argument_f1": f1(ap, ar),
+            "negation_accuracy": ratio(self.negation_right, self.matched),
+            "modality_accuracy": ratio(self.modality_right, self.matched),
+            "gold_events": self.gold,
+            "predicted_events": self.predicted,
+            "ms_per_passage_events": round(1000 * self.seconds_stages / self.passages, 2) if self.passages else 0.0,
+            "share_of_pipeline_time": ratio(int(1e6 * self.seconds_stages), int(1e6 * self.seconds_total)),
+        }
+
+
+def predicted_arguments(event: Event, doc: Document) -> list[tuple[str, tuple[int, int]]]:
+    """(role, character span) of each argument the event names, places and times as mentions near it."""
+    found = [("actor", (m.start, m.end)) for m in event.actor_mentions]
+    found += [("target", (m.start, m.end)) for m in event.target_mentions]
+    at = event.trigger.start
+    if event.place:
+        mentions = [m for p in doc.places if p.id == event.place for m in p.mentions]
+        if mentions:
+            near = min(mentions, key=lambda m: abs(m.start - at))
+            found.append(("place", (near.start, near.end)))
+    if event.time:
+        times = [t for t in doc.times if t.value == event.time]
+        if times:
+            near_time = min(times, key=lambda t: abs(t.start - at))
+            found.append(("time", (near_time.start, near_time.end)))
+    return found
+
+
+def score_passage(doc: Document, gold_events: list[dict[str, Any]]) -> HandCounts:
+    counts = HandCounts(predicted=len(doc.events), gold=len(gold_events), passages=1)
+    counts.args_gold = sum(len(g[role]) for g in gold_events for role in ROLES)
+    free = list(gold_events)
+    for event in doc.events:
+        args = predicted_arguments(event, doc)
+        counts.args_predicted += len(args)
+        trigger = (event.trigger.start, event.trigger.end)
+        match = next((g for g in free if overlaps(trigger, g["trigger"])), None)
+        if match is None:
+            continue
+        free.remove(match)
+        counts.matched += 1
+        counts.typed_right += event.type == match["type"]
+        counts.negation_right += event.negated == match["negated"]
+        counts.modality_right += event.modality == match["modality"]
+        counts.args_right += _arguments_right(args, match)
+    return counts
+
+
+def _arguments_right(args: list[tuple[str, tuple[int, int]]], gold: dict[str, Any]) -> int:
+    unused = {role: list(gold[role]) for role in ROLES}
+    right = 0
+    for role, span in args:
+        hit = next((g for g in unused[role] if overlaps(span, g)), None)
+        if hit is not None:
+            unused[role].remove(hit)
+            right += 1
+    return right
+
+
+def run_hand_gold(passages: list[Passage], stages: tuple[str, ...]) -> dict[str, HandCounts]:
+    """Counts per language."""
+    import kroniek.events  # noqa: F401  (registers the stage)
+
+    pipeline = Pipeline(stages=stages)
+    totals: dict[str, HandCounts] = {}
+    for passage in passages:
+        before = dict(pipeline.seconds)
+        doc = analyse_passage(passage, pipeline)
+        counts = score_passage(doc, passage.events)
+        spent = {k: v - before.get(k, 0.0) for k, v in pipeline.seconds.items()}
+        counts.seconds_stages = spent.get("events", 0.0)
+        counts.seconds_total = sum(spent.values())
+        totals.setdefault(passage.language, HandCounts()).add(counts)
+    return totals
+
+
+def hand_gold_rows(paths: list[Path] | None, split: str) -> dict[str, dict[str, float]]:
+    passages = load_passages(paths, split)
+    rows: dict[str, dict[str, float]] = {}
+    for name, stages in (("lexicon only", BASELINE_STAGES), ("kroniek events", available(DEFAULT_STAGES))):
+        for language, counts in sorted(run_hand_gold(passages, stages).items()):
+            rows[f"{name} [{language}, hand]"] = counts.report()
+    return rows
+
+
 def print_table(rows: dict[str, dict[str, float]]) -> None:
-    names = list(next(iter(rows.values())))
-    print(f"{'system':<28}" + "".join(f"{n[:18]:>20}" for n in names))
+    names: list[str] = []
+    for figures in rows.values():
+        names += [n for n in figures if n not in names]
+    print(f"{'system':<36}" + "".join(f"{n[:18]:>20}" for n in names))
     for system, figures in rows.items():
-        print(f"{system:<28}" + "".join(f"{figures[n]:>20}" for n in names))
+        print(f"{system:<36}" + "".join(f"{figures.get(n, ''):>20}" for n in names))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kroniek eval events", description=__doc__.split("\n")[0])
+    parser.add_argument("--gold", type=Path, nargs="*", default=None, help="gold JSONL files or folders")
     parser.add_argument("--split", choices=("dev", "test"), default="test")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N documents")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N EventDNA documents")
+    parser.add_argument("--no-eventdna", action="store_true", help="score the hand gold only")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     args = parser.parse_args(argv)
-    full = available((*CONTEXT_STAGES, "events"))
-    bare = tuple(s for s in full if s != "parse")
-    rows = {
-        "lexicon only, no parse": run(bare, args.split, args.limit, roles=False),
-        "kroniek events": run(full, args.split, args.limit, roles=True),
-    }
+    rows = hand_gold_rows(args.gold, args.split)
+    if not args.no_eventdna and EVENTDNA.is_dir():
+        full = available((*CONTEXT_STAGES, "events"))
+        bare = tuple(s for s in full if s != "parse")
+        rows["lexicon only, no parse [nl, EventDNA]"] = run(bare, args.split, args.limit, roles=False)
+        rows["kroniek events [nl, EventDNA]"] = run(full, args.split, args.limit, roles=True)
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     else:

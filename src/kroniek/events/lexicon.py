@@ -137,11 +137,11 @@ def _add_verb(lexicon: Lexicon, entry: Entry, inflector: Inflector, irregular: d
 
 def _add_noun(lexicon: Lexicon, entry: Entry, inflector: Inflector, plurals: list[str], compounds: bool) -> None:
     lexicon.by_lemma[entry.lemma].append(entry)
-    for word in inflector.noun_forms(entry.lemma) | set(plurals):
+    forms = inflector.noun_forms(entry.lemma) | set(plurals)
+    for word in forms:
         lexicon.by_form[word].append(Form(entry))
-    if compounds and len(entry.lemma) >= MIN_COMPOUND_HEAD:
-        lexicon.compound_nouns.append((entry.lemma, entry))
-        lexicon.compound_nouns.extend((plural, entry) for plural in plurals)
+    if compounds and len(entry.lemma) >= MIN_COMPOUND_HEAD:  # "presidentsverkiezingen", "zelfmoordaanslagen"
+        lexicon.compound_nouns.extend((word, entry) for word in sorted(forms))
 
 
 @cache

@@ -182,7 +182,7 @@ def find_place(view: SentenceView, trigger: Trigger, words: RoleWords) -> str | 
 
 def find_quantities(view: SentenceView, trigger: Trigger, people: frozenset[str]) -> list[Quantity]:
     own = view.clause(trigger.index)
-    counted = {}
+    counted: dict[str, tuple[bool, Quantity]] = {}
     for j, quantity in view.quantity_at.items():
         if quantity.unit is None and (quantity.counts or "").lower() in people:
             counted.setdefault(quantity.id, (view.clause(j) == own, quantity))

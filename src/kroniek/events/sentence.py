@@ -16,6 +16,10 @@ from kroniek.model import Document, Entity, Place, Quantity, Sentence, TimeExpre
 
 # Relations that open a clause of their own: a token's clause is the nearest ancestor reached by one.
 CLAUSE_RELATIONS = frozenset({"root", "ccomp", "advcl", "acl:relcl", "acl", "parataxis", "csubj", "conj"})
+# Relations inside a bare noun phrase (no prepositional or clausal modifiers).
+CORE_RELATIONS = frozenset({"det", "amod", "compound", "flat", "flat:name", "nummod", "nmod:poss", "fixed", "det:poss"})
+# Function words at a phrase's edge that belong to the clause, not the phrase.
+EDGE_RELATIONS = frozenset({"case", "mark", "cc", "punct", "cop", "aux", "aux:pass"})
 PUNCT_BOUNDARIES = frozenset({",", ";", ":", "(", ")", "\u2013", "-", '"', "\u201c", "\u201d"})
 
 
@@ -152,8 +156,12 @@ class SentenceView:
         """Token range [first, last) of the noun phrase headed by (or containing) token i."""
         if self.parsed:
             keep = [j for j in self.subtree(i) if self._clause[j] == self._clause[i] or j == i]
-            keep = self._cut_relative(i, keep)
-            return min(keep), max(keep) + 1
+            keep = sorted(self._cut_relative(i, keep))
+            while len(keep) > 1 and keep[0] != i and self.dep(keep[0]) in EDGE_RELATIONS:
+                keep.pop(0)  # "volgens de politie": the phrase is "de politie"
+            while len(keep) > 1 and keep[-1] != i and self.dep(keep[-1]) in EDGE_RELATIONS:
+                keep.pop()
+            return keep[0], keep[-1] + 1
         entity = self.entity_at.get(i)
         if entity is not None:
             return self._entity_span(i, entity)
@@ -161,6 +169,24 @@ class SentenceView:
         while first > 0 and self._np_word(first - 1):
             first -= 1
         return first, i + 1
+
+    def core_phrase(self, i: int) -> tuple[int, int]:
+        """The noun phrase of token i without its prepositional and clausal modifiers: "het Rode Kruis"
+        of "verklaringen van het Rode Kruis" is a phrase of its own."""
+        if not self.parsed:
+            return self.phrase(i)
+        keep, todo = [i], [i]
+        while todo:
+            j = todo.pop()
+            kids = [c for c in self.children(j) if self.dep(c) in CORE_RELATIONS or self._title_name(j, c)]
+            keep += kids
+            todo += kids
+        keep = sorted(self._cut_relative(i, keep))
+        return keep[0], keep[-1] + 1
+
+    def _title_name(self, head: int, child: int) -> bool:
+        """ "persbureau Reuters": a name in apposition right after its title belongs to the phrase."""
+        return self.dep(child) == "appos" and child == head + 1 and self.tokens[child].text[:1].isupper()
 
     def _cut_relative(self, i: int, keep: list[int]) -> list[int]:
         contiguous = [i]
