@@ -322,7 +322,8 @@ def stages() -> None:
 EVALUATORS: dict[str, tuple[str, tuple[str, ...]]] = {
     "segment": ("kroniek.nlp.evaluate", ("segment",)),
     "language": ("kroniek.nlp.evaluate", ("language",)),
-    "entities": ("kroniek.nlp.evaluate_entities", ()),
+    "ner": ("kroniek.nlp.evaluate_entities", ()),
+    "syntax": ("kroniek.nlp.evaluate_syntax", ()),
     "time": ("kroniek.time.evaluate", ()),
     "geo": ("kroniek.geo.evaluate", ()),
     "quantities": ("kroniek.quantities.evaluate", ()),
