@@ -37,7 +37,7 @@ def test_old_city_encircled_on_tuesday_by_government_sources_via_reuters(sample:
     event = event_at(sample, "omsingeld")
     assert (event.type, event.time) == ("COERCE", "2017-06-20")
     claim = next(c for c in sample.claims if c.id == event.claim)
-    assert claim.source_text == "regeringsbronnen" and "Reuters" in (claim.via or "")
+    assert claim.source_text == "regeringsbronnen" and "Reuters" in (sample.name_of(claim.via) or "")
 
 
 def test_offensive_began_in_october_2016(sample: Document) -> None:

@@ -192,6 +192,10 @@ class Document(_Model):
     def language(self) -> str | None:
         return self.document.language
 
+    def name_of(self, ref: str | None) -> str | None:
+        """The canonical name for an entity id; other text (a source written out) as it is."""
+        return next((e.name for e in self.entities if e.id == ref), ref)
+
     def mention(self, start: int, end: int) -> Mention:
         return Mention(start=start, end=end, text=self.text[start:end])
 

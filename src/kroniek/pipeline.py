@@ -19,14 +19,14 @@ STAGE_MODULES = (
     "kroniek.nlp.segment",
     "kroniek.nlp.parse",
     "kroniek.nlp.entities",
-    "kroniek.link.document",
     "kroniek.time",
     "kroniek.geo",
+    "kroniek.link.document",
     "kroniek.quantities",
     "kroniek.events",
     "kroniek.claims",
 )
-DEFAULT_STAGES = ("language", "segment", "parse", "entities", "link", "time", "geo", "quantities", "events", "claims")
+DEFAULT_STAGES = ("language", "segment", "parse", "entities", "time", "geo", "link", "quantities", "events", "claims")
 
 
 def stage_specs() -> dict[str, StageSpec]:

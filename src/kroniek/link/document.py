@@ -8,8 +8,9 @@ Evidence, strongest first:
   person in the text carries that surname;
 - a known name as the first part of a hyphenated compound ("IS-leider", "IS-leden") is a mention of
   it; the compound itself is not a name.
-The type of a cluster is its defining mention's (full person name, acronym expansion), else the
-most frequent type among its mentions.
+The type of a cluster is its defining mention's (full person name, acronym expansion), else LOC when
+the geo stage resolved every mention as a country, region or city (the recogniser may call "Irak" a
+person), else the most frequent type among its mentions.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class DocumentLinker:
         _link_acronyms(doc, clusters, articles)
         _link_surnames(clusters)
         _link_compounds(doc, clusters, compounds)
+        _type_places(doc, clusters)
         doc.entities = _entities(clusters.values())
         return doc
 
@@ -157,6 +159,23 @@ def _link_compounds(doc: Document, clusters: dict[str, Cluster], compounds: list
         for match in re.finditer(rf"(?<![\w-])({re.escape(key)})-(?=[a-z])", doc.text, flags=re.IGNORECASE):
             if match.group(1).isupper():  # "IS-leden", not "is-" inside a word
                 cluster.add(doc.mention(match.start(1), match.end(1)), cluster.type())
+
+
+def _type_places(doc: Document, clusters: dict[str, Cluster]) -> None:
+    """Names the geo stage resolved as a country, region or city are locations, whatever the recogniser said
+    (it may call "Irak" a person), and a place mention it missed joins its name's cluster."""
+    taken = [(m.start, m.end) for c in clusters.values() for m in c.mentions]
+    place_spans: set[tuple[int, int]] = set()
+    for place in doc.places:
+        if place.kind not in ("country", "region", "city", "district"):
+            continue
+        for mention in place.mentions:
+            place_spans.add((mention.start, mention.end))
+            if not any(mention.start < end and start < mention.end for start, end in taken):
+                clusters.setdefault(name_key(mention.text), Cluster()).add(mention, "LOC")
+    for cluster in clusters.values():
+        if cluster.defining_name is None and all((m.start, m.end) in place_spans for m in cluster.mentions):
+            cluster.defining_type = "LOC"
 
 
 def _entities(clusters: Iterable[Cluster]) -> list[Entity]:
