@@ -26,6 +26,7 @@ class Errors:
     E010 = "invalid publication date '{value}': use YYYY-MM-DD"
     E011 = "unsupported language '{value}': choose one of {choices}"
     E012 = "invalid date '{value}': use YYYY, YYYY-MM, YYYY-MM-DD or a TIMEX3 date such as 2017-W24"
+    E013 = "unknown entity recogniser '{value}' (KRONIEK_NER): choose one of {choices}"
     E020 = "unknown stage '{name}': known stages are {known}"
     E021 = "stage '{name}' returned {got}, not a Document: each stage must return the document it was given"
     E022 = "stage '{name}' wrote {kind} offsets [{start}:{end}] that do not match the text"

@@ -23,6 +23,7 @@ class Settings:
     db: Path = field(default_factory=default_db_path)
     languages: tuple[str, ...] = ("nl", "en", "de", "fr", "es", "it")
     max_size_mb: float = 10.0
+    ner: str = "accurate"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -58,4 +59,5 @@ SETTINGS = (
         "candidate languages for identification, comma-separated ISO 639-1 codes",
     ),
     Setting("max_size_mb", "KRONIEK_MAX_SIZE_MB", float, "largest input file accepted, in MB"),
+    Setting("ner", "KRONIEK_NER", str.lower, "entity recogniser: accurate (transformer) or fast (CNN)"),
 )

@@ -254,10 +254,11 @@ def _speaker_and_span(
     previous: SentenceView | None,
 ) -> tuple[Span | None, Span, SentenceView | None]:
     n = len(view)
+    source = None
     if view.parsed:
         subject = next((c for c in view.children(i) if view.dep(c) == "nsubj"), None)
         source = view.phrase(subject) if subject is not None else None
-    else:
+    if source is None:  # no parse, or a parse that missed the subject ("S, a spokeswoman told Reuters")
         source = phrases.subject_of(view, i, cues.fronted_adverbs | cues.anaphors)
     complement = next((j for j in range(i + 1, n) if view.lower[j] in cues.complementisers), None)
     if i <= 1 and view.lower[0] in cues.anaphors and previous is not None:

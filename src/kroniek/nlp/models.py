@@ -19,7 +19,8 @@ def model_path(kind: str, language: str | None) -> Path | None:
     if not language:
         return None
     path = Path(str(resources.files("kroniek.nlp") / "models" / f"{kind}-{language}"))
-    return path if (path / "config.cfg").is_file() else None
+    shipped = (path / "config.cfg").is_file() or (path / "config.json").is_file()  # spaCy or ONNX artefact
+    return path if shipped else None
 
 
 @cache
