@@ -19,9 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kroniek.events.gold import analyse_passage, f1, load_passages, overlaps, ratio
+from kroniek.events.gold import analyse_passage, load_passages, overlaps
 from kroniek.model import Document
 from kroniek.pipeline import DEFAULT_STAGES, Pipeline, stage_specs
+from kroniek.scoring import f1, ratio
 
 SOURCE_WINDOW = 200  # characters around the cue in which the source phrase is looked up
 

@@ -32,9 +32,10 @@ from typing import Any
 
 import yaml
 
-from kroniek.events.gold import Passage, analyse_passage, f1, load_passages, overlaps, ratio
+from kroniek.events.gold import Passage, analyse_passage, load_passages, overlaps
 from kroniek.model import Document, Event, Sentence, Token
 from kroniek.pipeline import DEFAULT_STAGES, Pipeline
+from kroniek.scoring import f1, ratio
 
 ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT / ".." / "shared"
@@ -68,27 +69,19 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def report(self) -> dict[str, float]:
-        p, r = _ratio(self.matched, self.predicted), _ratio(self.matched, self.gold)
-        ap, ar = _ratio(self.args_right, self.args_predicted), _ratio(self.args_right, self.args_gold)
+        p, r = ratio(self.matched, self.predicted), ratio(self.matched, self.gold)
+        ap, ar = ratio(self.args_right, self.args_predicted), ratio(self.args_right, self.args_gold)
         return {
             "trigger_precision": p,
             "trigger_recall": r,
-            "trigger_f1": _f1(p, r),
-            "type_accuracy": _ratio(self.typed_right, self.typed),
+            "trigger_f1": f1(p, r),
+            "type_accuracy": ratio(self.typed_right, self.typed),
             "argument_precision": ap,
             "argument_recall": ar,
-            "argument_f1": _f1(ap, ar),
+            "argument_f1": f1(ap, ar),
             "gold_events": self.gold,
             "predicted_events": self.predicted,
         }
-
-
-def _ratio(a: int, b: int) -> float:
-    return round(a / b, 4) if b else 0.0
-
-
-def _f1(p: float, r: float) -> float:
-    return round(2 * p * r / (p + r), 4) if p + r else 0.0
 
 
 @cache

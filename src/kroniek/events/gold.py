@@ -183,11 +183,3 @@ def analyse_passage(passage: Passage, pipeline: Any) -> Any:
     from kroniek.analyse import analyse
 
     return analyse(passage.text, published=passage.published, language=passage.language, pipeline=pipeline)
-
-
-def ratio(a: int, b: int) -> float:
-    return round(a / b, 4) if b else 0.0
-
-
-def f1(p: float, r: float) -> float:
-    return round(2 * p * r / (p + r), 4) if p + r else 0.0

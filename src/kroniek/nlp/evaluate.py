@@ -19,6 +19,7 @@ from pathlib import Path
 
 import spacy
 
+from kroniek import scoring
 from kroniek.model import Document
 from kroniek.nlp.language import LanguageIdentifier
 from kroniek.nlp.segment import Segmenter
@@ -85,10 +86,8 @@ def gold_documents(path: Path) -> Iterator[GoldDocument]:
 
 
 def prf(found: int, gold: int, correct: int) -> dict[str, float]:
-    precision = correct / found if found else 0.0
-    recall = correct / gold if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(100 * precision, 2), "recall": round(100 * recall, 2), "f1": round(100 * f1, 2)}
+    """Precision, recall and F1 in percent, as UD scores are usually given."""
+    return {k: round(100 * v, 2) for k, v in scoring.prf(correct, found, gold).items()}
 
 
 def predicted_spans(

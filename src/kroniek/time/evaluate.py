@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kroniek.model import Document, TimeExpression
 from kroniek.pipeline import Pipeline
+from kroniek.scoring import prf
 from kroniek.time.tagger import TimeTagger
 from kroniek.time.timeml import GoldDocument, GoldTimex, read_gold
 
@@ -36,13 +37,6 @@ class Counts:
         for name in ("gold", "system", "strict", "relaxed", "type_right", "value_right"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
-
-
-def prf(hits: int, system: int, gold: int) -> dict[str, float]:
-    precision = hits / system if system else 0.0
-    recall = hits / gold if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
 def score_document(gold: list[GoldTimex], system: list[TimeExpression], name: str = "") -> Counts:
