@@ -237,3 +237,16 @@ def test_sample_places_say_what_kind_they_are_and_what_they_lie_in(sample_doc: D
     assert kinds["al-Nuri-moskee"] == ("landmark", [f"geonames:{MOSUL}"])
     assert kinds["Oude Stad van Mosul"] == ("district", [f"geonames:{MOSUL}"])
     assert kinds["grensgebied tussen Syrië en Irak"] == ("border", ["geonames:99237", "geonames:163843"])
+
+
+def test_a_district_word_alone_is_not_a_town_elsewhere() -> None:
+    """With the recogniser tagging "Oude Stad" LOC, it must not become Staré Město (Czech 'Old Town')."""
+    import kroniek
+
+    doc = kroniek.analyse(
+        "Dinsdag werd de Oude Stad van Mosul omsingeld. Nog 100.000 burgers zitten vast in de Oude Stad.",
+        published="2017-06-21",
+        language="nl",
+    )
+    assert {p.country for p in doc.places} == {"IQ"}
+    assert {p.kind for p in doc.places} == {"city", "district"}

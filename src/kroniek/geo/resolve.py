@@ -83,11 +83,20 @@ class GeoResolver:
 
     def places(self, doc: Document, rules: LanguageRules, readings: list[Reading]) -> list[Place]:
         landmarks = find_landmarks(doc.text, rules, readings)
-        readings = [r for r in readings if is_strong(r.candidate) or not _inside_any(r, landmarks)]
+        districts = find_districts(doc.text, rules, readings)
+        # A district word ("Oude Stad", "Old City") names a part of the city around it, never a town of that
+        # name elsewhere (Staré Město); only unmistakable places inside such phrases stand on their own.
+        generic = {normalise_name(d) for d in rules.districts}
+        district_spans = [(start, end) for start, end, _ in districts]
+        readings = [
+            r for r in readings
+            if is_strong(r.candidate)
+            or not (_inside_any(r, landmarks) or _within_span(r, district_spans) or normalise_name(r.text) in generic)
+        ]
         resolved: dict[tuple[object, ...], Resolved] = {}
         for reading in readings:
             _add(resolved, _plain(reading), reading.start, reading.end)
-        for start, end, place in [*find_districts(doc.text, rules, readings),
+        for start, end, place in [*districts,
                                   *find_borders(doc.text, rules, readings, self.gazetteer),
                                   *_landmark_places(landmarks, readings)]:
             _add(resolved, place, start, end)
@@ -229,6 +238,10 @@ def _containment(text: str, end: int, rules: LanguageRules, readings: list[Readi
         if match and _reading_at(readings, match.start("place"), match.end("place")):
             return match.start("place"), match.end("place")
     return None
+
+
+def _within_span(reading: Reading, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= reading.start and reading.end <= end for start, end in spans)
 
 
 def _inside_any(reading: Reading, landmarks: list[Landmark]) -> bool:
