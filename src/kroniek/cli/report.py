@@ -81,7 +81,8 @@ def _sections(doc: Document) -> list[Table]:
                 for v in doc.events
             ],
         ),
-        ("Claims", ("source", "cue", "certainty"), [(c.source, c.cue, c.certainty) for c in doc.claims]),
+        ("Claims", ("source", "via", "cue", "certainty"),
+         [(c.source_text or doc.name_of(c.source), doc.name_of(c.via), c.cue, c.certainty) for c in doc.claims]),
     ]
     return [_table(title, columns, rows) for title, columns, rows in candidates if rows]
 
