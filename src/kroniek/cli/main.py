@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kroniek import __version__
 from kroniek.cli import output
 from kroniek.cli.report import render
+from kroniek.cli.link import entity, stories
 from kroniek.cli.serve import serve
 from kroniek.errors import IngestError, InputError, KroniekError
 from kroniek.ingest import parse_date, read_paths
@@ -359,6 +360,8 @@ def schema() -> None:
 
 
 app.command()(exits_cleanly(serve))
+app.command()(exits_cleanly(stories))
+app.command()(exits_cleanly(entity))
 
 
 def _version(value: bool) -> None:

@@ -83,6 +83,67 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         END;
         """,
     ),
+    (
+        # Across documents (kroniek.link): one registry entity per real entity with its aliases and the rule
+        # that linked each document's entity to it; one event per real event with its reports; stories.
+        # Rows that hang off a document go with it (ON DELETE CASCADE).
+        "003_cross_document",
+        """
+        CREATE TABLE registry_entities (
+            id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, country TEXT,
+            merged_into TEXT, created_at TEXT NOT NULL
+        );
+        CREATE TABLE registry_aliases (
+            kind TEXT NOT NULL, key TEXT NOT NULL, entity_id TEXT NOT NULL, alias TEXT NOT NULL,
+            rule TEXT NOT NULL, doc_id TEXT,
+            PRIMARY KEY (kind, key, entity_id)
+        );
+        CREATE INDEX registry_aliases_entity ON registry_aliases(entity_id);
+        CREATE TABLE registry_links (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            local_id TEXT NOT NULL, entity_id TEXT NOT NULL, name TEXT NOT NULL,
+            rule TEXT NOT NULL, evidence TEXT,
+            PRIMARY KEY (doc_id, local_id)
+        );
+        CREATE INDEX registry_links_entity ON registry_links(entity_id);
+        CREATE TABLE registry_merges (
+            kept TEXT NOT NULL, merged TEXT NOT NULL, rule TEXT NOT NULL, doc_id TEXT, merged_at TEXT NOT NULL
+        );
+        CREATE INDEX registry_merges_kept ON registry_merges(kept);
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY, label TEXT, first_seen TEXT, last_seen TEXT,
+            size INTEGER NOT NULL DEFAULT 0, vector_sum BLOB
+        );
+        CREATE INDEX stories_last_seen ON stories(last_seen);
+        CREATE TABLE story_documents (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL, score REAL, reason TEXT, published TEXT
+        );
+        CREATE INDEX story_documents_story ON story_documents(story_id);
+        CREATE TABLE story_entities (
+            entity_id TEXT NOT NULL, story_id TEXT NOT NULL, documents INTEGER NOT NULL,
+            PRIMARY KEY (entity_id, story_id)
+        );
+        CREATE TABLE cross_events (
+            id TEXT PRIMARY KEY, type TEXT NOT NULL, mode TEXT, place TEXT, lat REAL, lon REAL,
+            time TEXT, time_start TEXT NOT NULL, time_end TEXT NOT NULL, time_explicit INTEGER NOT NULL
+        );
+        CREATE INDEX cross_events_type_time ON cross_events(type, time_start, time_end);
+        CREATE TABLE cross_event_reports (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, local_id TEXT NOT NULL,
+            event_id TEXT NOT NULL, score REAL, reason TEXT, published TEXT, source TEXT,
+            certainty TEXT, low REAL, high REAL, time TEXT,
+            PRIMARY KEY (doc_id, local_id)
+        );
+        CREATE INDEX cross_event_reports_event ON cross_event_reports(event_id);
+        CREATE TABLE cross_event_entities (
+            event_id TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (event_id, entity_id)
+        );
+        CREATE TABLE linked_documents (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, linked_at TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,395 @@
+"""Reads and writes of the cross-document tables (migration 003_cross_document): the entity registry,
+cross-document events and stories. Plain SQL over the store's connection; the caller holds the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
+
+
+class Registry:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # -- documents ------------------------------------------------------------------------
+
+    def is_linked(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM linked_documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
+
+    def mark_linked(self, doc_id: str) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO linked_documents (doc_id, linked_at) VALUES (?, ?)", (doc_id, _now()))
+
+    def unlinked_documents(self) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT d.id FROM documents d LEFT JOIN linked_documents l ON l.doc_id = d.id"
+            " WHERE l.doc_id IS NULL ORDER BY d.published IS NULL, d.published, d.rowid"
+        )
+        return [row[0] for row in rows]
+
+    # -- entities -------------------------------------------------------------------------
+
+    def canonical(self, entity_id: str) -> str:
+        """The id an entity was merged into (followed to the end), else itself."""
+        seen = set()
+        while entity_id not in seen:
+            seen.add(entity_id)
+            row = self.conn.execute("SELECT merged_into FROM registry_entities WHERE id = ?", (entity_id,)).fetchone()
+            if row is None or row[0] is None:
+                return entity_id
+            entity_id = row[0]
+        return entity_id
+
+    def entity(self, entity_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM registry_entities WHERE id = ?", (entity_id,)).fetchone()
+        return dict(row) if row else None
+
+    def entities_by_alias(self, kind: str, key: str) -> list[tuple[str, str, str]]:
+        """(entity id, alias as written, rule that taught it) for every live entity known under this key."""
+        rows = self.conn.execute(
+            "SELECT entity_id, alias, rule FROM registry_aliases WHERE kind = ? AND key = ?", (kind, key)
+        )
+        found: dict[str, tuple[str, str, str]] = {}
+        for entity_id, alias, rule in rows:
+            live = self.canonical(entity_id)
+            found.setdefault(live, (live, alias, rule))
+        return list(found.values())
+
+    def create_entity(self, entity_id: str, type_: str, name: str, country: str | None) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO registry_entities (id, type, name, country, created_at) VALUES (?, ?, ?, ?, ?)",
+            (entity_id, type_, name, country, _now()),
+        )
+
+    def update_entity(self, entity_id: str, *, name: str | None = None, country: str | None = None) -> None:
+        if name:
+            self.conn.execute("UPDATE registry_entities SET name = ? WHERE id = ?", (name, entity_id))
+        if country:
+            self.conn.execute("UPDATE registry_entities SET country = ? WHERE id = ?", (country, entity_id))
+
+    def add_alias(self, kind: str, key: str, entity_id: str, alias: str, rule: str, doc_id: str | None) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO registry_aliases (kind, key, entity_id, alias, rule, doc_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, key, entity_id, alias, rule, doc_id),
+        )
+
+    def add_link(self, doc_id: str, local_id: str, entity_id: str, name: str, rule: str, evidence: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO registry_links (doc_id, local_id, entity_id, name, rule, evidence)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (doc_id, local_id, entity_id, name, rule, evidence),
+        )
+
+    def merge_entities(self, kept: str, merged: str, rule: str, doc_id: str | None) -> None:
+        """Fold `merged` into `kept`: its links, aliases, stories and events now point to `kept`."""
+        conn = self.conn
+        conn.execute("UPDATE registry_entities SET merged_into = ? WHERE id = ?", (kept, merged))
+        conn.execute("UPDATE registry_links SET entity_id = ? WHERE entity_id = ?", (kept, merged))
+        conn.execute("UPDATE OR IGNORE registry_aliases SET entity_id = ? WHERE entity_id = ?", (kept, merged))
+        conn.execute("DELETE FROM registry_aliases WHERE entity_id = ?", (merged,))
+        conn.execute(
+            "INSERT INTO story_entities (entity_id, story_id, documents)"
+            " SELECT ?, story_id, documents FROM story_entities WHERE entity_id = ? AND true"
+            " ON CONFLICT (entity_id, story_id) DO UPDATE SET documents = documents + excluded.documents",
+            (kept, merged),
+        )
+        conn.execute("DELETE FROM story_entities WHERE entity_id = ?", (merged,))
+        conn.execute("UPDATE OR IGNORE cross_event_entities SET entity_id = ? WHERE entity_id = ?", (kept, merged))
+        conn.execute("DELETE FROM cross_event_entities WHERE entity_id = ?", (merged,))
+        conn.execute(
+            "INSERT INTO registry_merges (kept, merged, rule, doc_id, merged_at) VALUES (?, ?, ?, ?, ?)",
+            (kept, merged, rule, doc_id, _now()),
+        )
+
+    def document_frequency(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        ids = list(set(entity_ids))
+        if not ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT entity_id, count(DISTINCT doc_id) FROM registry_links WHERE entity_id IN ({_marks(ids)})"
+            " GROUP BY entity_id",
+            ids,
+        )
+        return {row[0]: row[1] for row in rows}
+
+    def linked_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM linked_documents").fetchone()[0])
+
+    def entity_detail(self, entity_id: str) -> dict[str, Any] | None:
+        """An entity with its aliases, the documents that mention it (and by which rule) and its merges."""
+        entity = self.entity(self.canonical(entity_id))
+        if entity is None:
+            return None
+        eid = entity["id"]
+        entity["aliases"] = [
+            dict(row)
+            for row in self.conn.execute(
+                "SELECT alias, kind, rule, doc_id FROM registry_aliases WHERE entity_id = ? AND kind = 'name'"
+                " ORDER BY alias",
+                (eid,),
+            )
+        ]
+        entity["documents"] = [
+            dict(row)
+            for row in self.conn.execute(
+                "SELECT l.doc_id, d.title, d.published, d.language, l.local_id, l.name, l.rule, l.evidence"
+                " FROM registry_links l JOIN documents d ON d.id = l.doc_id WHERE l.entity_id = ?"
+                " ORDER BY d.published, l.doc_id",
+                (eid,),
+            )
+        ]
+        entity["merged"] = [
+            dict(row)
+            for row in self.conn.execute(
+                "SELECT merged, rule, doc_id FROM registry_merges WHERE kept = ? ORDER BY merged_at", (eid,)
+            )
+        ]
+        return entity
+
+    def find_entities(self, text: str) -> list[str]:
+        """Live entity ids whose name or an alias contains the text (for looking one up by name)."""
+        rows = self.conn.execute(
+            "SELECT id FROM registry_entities WHERE merged_into IS NULL AND name LIKE ?"
+            " UNION SELECT entity_id FROM registry_aliases WHERE kind = 'name' AND alias LIKE ?",
+            (f"%{text}%", f"%{text}%"),
+        )
+        return sorted({self.canonical(row[0]) for row in rows})
+
+    # -- stories --------------------------------------------------------------------------
+
+    def story_candidates(self, entity_ids: Sequence[str], since: str | None, recent: int) -> list[dict[str, Any]]:
+        """Stories active since `since` that share an entity with the document, and the `recent` most
+        recently active ones: an inverted index and a time window, so the cost stays flat as stories grow."""
+        window = "s.last_seen >= ?" if since else "1"
+        params: list[Any] = [since] if since else []
+        ids = list(entity_ids)
+        by_entity = []
+        if ids:
+            by_entity = self.conn.execute(
+                f"SELECT DISTINCT s.id FROM story_entities e JOIN stories s ON s.id = e.story_id"
+                f" WHERE e.entity_id IN ({_marks(ids)}) AND {window} LIMIT 200",
+                [*ids, *params],
+            ).fetchall()
+        latest = self.conn.execute(
+            f"SELECT s.id FROM stories s WHERE {window} ORDER BY s.last_seen DESC LIMIT ?", [*params, recent]
+        ).fetchall()
+        story_ids = list({row[0] for row in [*by_entity, *latest]})
+        if not story_ids:
+            return []
+        stories = [
+            dict(row)
+            for row in self.conn.execute(
+                "SELECT id, label, first_seen, last_seen, size, vector_sum FROM stories"
+                f" WHERE id IN ({_marks(story_ids)})",
+                story_ids,
+            )
+        ]
+        counts: dict[str, dict[str, int]] = {s["id"]: {} for s in stories}
+        if ids:
+            for row in self.conn.execute(
+                f"SELECT story_id, entity_id, documents FROM story_entities"
+                f" WHERE story_id IN ({_marks(story_ids)}) AND entity_id IN ({_marks(ids)})",
+                [*story_ids, *ids],
+            ):
+                counts[row[0]][row[1]] = row[2]
+        for story in stories:
+            story["entities"] = counts[story["id"]]
+            story["vector_sum"] = _vector(story["vector_sum"])
+        return stories
+
+    def create_story(self, story_id: str, label: str | None) -> None:
+        self.conn.execute("INSERT INTO stories (id, label, size) VALUES (?, ?, 0)", (story_id, label))
+
+    def add_to_story(
+        self,
+        story_id: str,
+        doc_id: str,
+        published: str | None,
+        vector: np.ndarray | None,
+        entity_ids: Iterable[str],
+        score: float | None,
+        reason: str,
+    ) -> None:
+        row = self.conn.execute("SELECT vector_sum FROM stories WHERE id = ?", (story_id,)).fetchone()
+        total = _vector(row[0])
+        if vector is not None:
+            total = vector.astype(np.float32) if total is None else total + vector.astype(np.float32)
+        self.conn.execute(
+            "UPDATE stories SET size = size + 1, vector_sum = ?,"
+            " first_seen = CASE WHEN ? IS NULL THEN first_seen WHEN first_seen IS NULL OR ? < first_seen"
+            "   THEN ? ELSE first_seen END,"
+            " last_seen = CASE WHEN ? IS NULL THEN last_seen WHEN last_seen IS NULL OR ? > last_seen"
+            "   THEN ? ELSE last_seen END WHERE id = ?",
+            (None if total is None else total.tobytes(), *([published] * 6), story_id),
+        )
+        self.conn.execute(
+            "INSERT OR REPLACE INTO story_documents (doc_id, story_id, score, reason, published)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (doc_id, story_id, score, reason, published),
+        )
+        self.conn.executemany(
+            "INSERT INTO story_entities (entity_id, story_id, documents) VALUES (?, ?, 1)"
+            " ON CONFLICT (entity_id, story_id) DO UPDATE SET documents = documents + 1",
+            [(entity_id, story_id) for entity_id in set(entity_ids)],
+        )
+
+    def story_of(self, doc_id: str) -> str | None:
+        row = self.conn.execute("SELECT story_id FROM story_documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def stories(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """Stories, most recently active first, with their document ids and cross-document event ids."""
+        stories = [
+            dict(row)
+            for row in self.conn.execute(
+                "SELECT id, label, first_seen, last_seen, size FROM stories WHERE size > 0"
+                " ORDER BY last_seen DESC, id LIMIT ?",
+                (limit,),
+            )
+        ]
+        for story in stories:
+            story["documents"] = [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT doc_id FROM story_documents WHERE story_id = ? ORDER BY published, doc_id", (story["id"],)
+                )
+            ]
+            story["events"] = [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT DISTINCT r.event_id FROM cross_event_reports r JOIN story_documents s"
+                    " ON s.doc_id = r.doc_id WHERE s.story_id = ? ORDER BY r.event_id",
+                    (story["id"],),
+                )
+            ]
+        return stories
+
+    # -- events ---------------------------------------------------------------------------
+
+    def event_candidates(self, types: Sequence[str], start: str, end: str) -> list[dict[str, Any]]:
+        """Cross-document events of one of the types whose time range overlaps [start, end]."""
+        rows = self.conn.execute(
+            f"SELECT * FROM cross_events WHERE type IN ({_marks(types)}) AND time_start <= ? AND time_end >= ?"
+            " LIMIT 500",
+            [*types, end, start],
+        )
+        events = [dict(row) for row in rows]
+        for event in events:
+            event["entities"] = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT entity_id FROM cross_event_entities WHERE event_id = ?", (event["id"],)
+                )
+            }
+            reports = self.conn.execute(
+                "SELECT r.doc_id, r.low, r.high, lower(v.trigger) FROM cross_event_reports r"
+                " LEFT JOIN events v ON v.doc_id = r.doc_id AND v.id = r.local_id WHERE r.event_id = ?",
+                (event["id"],),
+            ).fetchall()
+            event["triggers"] = {row[3] for row in reports if row[3]}
+            event["documents"] = {row[0] for row in reports}
+            event["numbers"] = {v for row in reports for v in (row[1], row[2]) if v is not None}
+            event["stories"] = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT DISTINCT s.story_id FROM cross_event_reports r"
+                    " JOIN story_documents s ON s.doc_id = r.doc_id"
+                    " WHERE r.event_id = ?",
+                    (event["id"],),
+                )
+            }
+        return events
+
+    def create_event(self, event: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO cross_events (id, type, mode, place, lat, lon, time, time_start, time_end, time_explicit)"
+            " VALUES (:id, :type, :mode, :place, :lat, :lon, :time, :time_start, :time_end, :time_explicit)",
+            event,
+        )
+
+    def narrow_event(self, event_id: str, time: str | None, start: str, end: str, place: dict[str, Any] | None) -> None:
+        """A report with an explicit time (or a place) tells more than the event held so far."""
+        if time:
+            self.conn.execute(
+                "UPDATE cross_events SET time = ?, time_start = ?, time_end = ?, time_explicit = 1"
+                " WHERE id = ? AND time_explicit = 0",
+                (time, start, end, event_id),
+            )
+        if place:
+            self.conn.execute(
+                "UPDATE cross_events SET place = ?, lat = ?, lon = ? WHERE id = ? AND place IS NULL",
+                (place["id"], place["lat"], place["lon"], event_id),
+            )
+
+    def add_report(self, report: dict[str, Any], entity_ids: Iterable[str]) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO cross_event_reports (doc_id, local_id, event_id, score, reason, published, source,"
+            " certainty, low, high, time) VALUES (:doc_id, :local_id, :event_id, :score, :reason, :published,"
+            " :source, :certainty, :low, :high, :time)",
+            report,
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO cross_event_entities (event_id, entity_id) VALUES (?, ?)",
+            [(report["event_id"], entity_id) for entity_id in set(entity_ids)],
+        )
+
+    def event_of(self, doc_id: str, local_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT event_id FROM cross_event_reports WHERE doc_id = ? AND local_id = ?", (doc_id, local_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def event_detail(self, event_id: str) -> dict[str, Any] | None:
+        """An event with all its reports, sources, first and last report, number range and certainties."""
+        row = self.conn.execute("SELECT * FROM cross_events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            return None
+        event = dict(row)
+        reports = [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT r.doc_id, r.local_id, r.score, r.reason, r.published, r.source, r.certainty, r.low, r.high,"
+                " r.time, v.trigger, d.language, d.title FROM cross_event_reports r"
+                " JOIN documents d ON d.id = r.doc_id"
+                " LEFT JOIN events v ON v.doc_id = r.doc_id AND v.id = r.local_id"
+                " WHERE r.event_id = ? ORDER BY r.published, r.doc_id, r.local_id",
+                (event_id,),
+            )
+        ]
+        event["reports"] = reports
+        event["documents"] = sorted({r["doc_id"] for r in reports})
+        event["sources"] = sorted({r["source"] for r in reports if r["source"]})
+        published = [r["published"] for r in reports if r["published"]]
+        event["first_report"] = min(published, default=None)
+        event["last_report"] = max(published, default=None)
+        numbers = [v for r in reports for v in (r["low"], r["high"]) if v is not None]
+        event["numbers"] = [min(numbers), max(numbers)] if numbers else None
+        certainties: dict[str, int] = {}
+        for report in reports:
+            certainties[report["certainty"]] = certainties.get(report["certainty"], 0) + 1
+        event["certainties"] = certainties
+        return event
+
+    def events_of_entity(self, entity_id: str) -> list[str]:
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT event_id FROM cross_event_entities WHERE entity_id = ? ORDER BY event_id", (entity_id,)
+            )
+        ]
+
+
+def _vector(blob: bytes | None) -> np.ndarray | None:
+    return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
