@@ -218,7 +218,7 @@ def test_evaluation_on_held_out_sentences(capsys: pytest.CaptureFixture[str]) ->
         assert system >= 85.0 and system > baseline
 
 
-def test_places_missed_or_mistyped_by_the_recogniser_are_still_found(segmenter: Pipeline, resolver: GeoResolver) -> None:
+def test_places_missed_or_mistyped_by_the_recogniser_are_found(segmenter: Pipeline, resolver: GeoResolver) -> None:
     """An ORG-only entity list (as from acronym linking) must not hide the places; 'Irak' typed PER still is one."""
     text = "Islamitische Staat (IS) rukte op in Irak en Syrië."
     doc = segmenter(Document.new(text, language="nl"))

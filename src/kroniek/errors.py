@@ -34,6 +34,12 @@ class Errors:
     E030 = "cannot open database {path}: {reason}"
     E031 = "database {path} has schema version {found}, newer than this kroniek ({known}); upgrade kroniek"
     E032 = "no document with id '{doc_id}' in {path}"
+    E023 = (
+        "stage '{name}' ran over the time budget of {seconds:g} s per document; the document was not analysed"
+        " (set KRONIEK_TIME_BUDGET to raise it)"
+    )
+    E024 = "stage '{name}' failed on this document ({error}); please report it with the document"
+    E009 = "{path}: not analysed: {reason}"
 
 
 class KroniekError(Exception):

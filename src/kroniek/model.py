@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from typing import Any, Literal
 
@@ -206,8 +207,12 @@ class Document(_Model):
         return self.model_dump_json(indent=indent)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalise_text(text: str) -> str:
     """NFC, Unix newlines, no BOM, no trailing whitespace: so one article has one id."""
+    text = _LONE_SURROGATE.sub("\ufffd", text)  # unencodable; would break hashing and storage
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text.lstrip("\ufeff").strip()
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import signal
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 
-from kroniek.errors import PipelineError
+from kroniek.errors import KroniekError, PipelineError
 from kroniek.model import Document
 from kroniek.registry import Stage, StageSpec, registered
 from kroniek.settings import Settings
@@ -27,6 +31,8 @@ STAGE_MODULES = (
     "kroniek.claims",
 )
 DEFAULT_STAGES = ("language", "segment", "parse", "entities", "time", "geo", "link", "quantities", "events", "claims")
+# Seconds one document may take through all stages: a 10,000-word article takes about 8 s on one idle core,
+# so this leaves room for a loaded machine and stops only the pathological (docs/reliability.md).
 
 
 def stage_specs() -> dict[str, StageSpec]:
@@ -44,13 +50,16 @@ class Pipeline:
         settings: Settings | None = None,
         stages: Sequence[str] = DEFAULT_STAGES,
         disable: Iterable[str] = (),
+        time_budget: float | None = None,
     ) -> None:
+        """``time_budget``: seconds per document (0 for none); default the `time_budget_s` setting."""
         known = stage_specs()
         disabled = set(disable)
         for name in [*stages, *disabled]:
             if name not in known:
                 raise PipelineError("E020", name=name, known=", ".join(sorted(known)))
         self.settings = settings or Settings.from_env()
+        self.time_budget = self.settings.time_budget_s if time_budget is None else time_budget
         self.stage_names = tuple(name for name in stages if name not in disabled)
         self._specs = known
         self._built: dict[str, Stage] = {}
@@ -61,18 +70,40 @@ class Pipeline:
             self._built[name] = self._specs[name].factory(self.settings)
         return self._built[name]
 
-    def __call__(self, doc: Document) -> Document:
+    def load(self) -> None:
+        """Build every stage now: a missing model fails here, before the first document."""
         for name in self.stage_names:
-            stage = self._stage(name)
-            started = time.perf_counter()
-            result = stage(doc)
-            self.seconds[name] += time.perf_counter() - started
-            if not isinstance(result, Document):
-                raise PipelineError("E021", name=name, got=type(result).__name__)
-            check_spans(result, name)
-            result.stages.append(name)
-            doc = result
+            self._stage(name)
+
+    def __call__(self, doc: Document) -> Document:
+        """The analysed document; PipelineError naming the stage when one fails or runs over the time budget."""
+        self.load()  # models load once, outside any document's budget
+        budget = _Budget(self.time_budget)
+        try:
+            with _interrupt_after(self.time_budget):
+                for name in self.stage_names:
+                    budget.stage = name
+                    doc = self._run_stage(name, doc)
+                    budget.check()
+        except _OverBudget:
+            raise PipelineError("E023", name=budget.stage, seconds=self.time_budget) from None
         return doc
+
+    def _run_stage(self, name: str, doc: Document) -> Document:
+        started = time.perf_counter()
+        try:
+            result = self._built[name](doc)
+        except (KroniekError, _OverBudget):
+            raise
+        except Exception as error:  # a bug in a stage costs this document, not the batch
+            raise PipelineError("E024", name=name, error=f"{type(error).__name__}: {error}") from error
+        finally:
+            self.seconds[name] += time.perf_counter() - started
+        if not isinstance(result, Document):
+            raise PipelineError("E021", name=name, got=type(result).__name__)
+        check_spans(result, name)
+        result.stages.append(name)
+        return result
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:
@@ -95,3 +126,52 @@ def check_spans(doc: Document, stage_name: str) -> None:
     for kind, start, end, span_text in spans:
         if not (0 <= start <= end <= len(text)) or text[start:end] != span_text:
             raise PipelineError("E022", name=stage_name, kind=kind, start=start, end=end)
+
+
+class _OverBudget(BaseException):
+    """Raised inside a running stage when the time is up. A BaseException, so that a stage's own
+    ``except Exception`` cannot swallow it."""
+
+
+class _Budget:
+    """The clock of one document: which stage runs, and a check between stages."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds if seconds > 0 else None
+        self.stage = ""
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _OverBudget
+
+
+@contextmanager
+def _interrupt_after(seconds: float) -> Iterator[None]:
+    """Interrupt the running stage with SIGALRM after ``seconds``: Python code (regular expressions
+    included) stops at the next bytecode. Only the main thread receives signals, so elsewhere (the
+    HTTP API's worker threads), or when someone else's timer is running, the check between stages
+    is the only guard."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        # Again soon, in case this lands where Python ignores exceptions (a __del__, a gc callback).
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # even when the alarm fires just before it is cancelled
+            signal.signal(signal.SIGALRM, previous)

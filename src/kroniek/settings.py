@@ -24,6 +24,7 @@ class Settings:
     languages: tuple[str, ...] = ("nl", "en", "de", "fr", "es", "it")
     max_size_mb: float = 10.0
     ner: str = "accurate"
+    time_budget_s: float = 60.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -59,5 +60,7 @@ SETTINGS = (
         "candidate languages for identification, comma-separated ISO 639-1 codes",
     ),
     Setting("max_size_mb", "KRONIEK_MAX_SIZE_MB", float, "largest input file accepted, in MB"),
+    Setting("time_budget_s", "KRONIEK_TIME_BUDGET", float,
+            "seconds per document before a stage is stopped (0: no limit)"),
     Setting("ner", "KRONIEK_NER", str.lower, "entity recogniser: accurate (transformer) or fast (CNN)"),
 )

@@ -19,10 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kroniek import __version__
 from kroniek.cli import output
-from kroniek.cli.report import render
 from kroniek.cli.link import entity, stories
+from kroniek.cli.report import render
 from kroniek.cli.serve import serve
-from kroniek.errors import IngestError, InputError, KroniekError
+from kroniek.errors import IngestError, InputError, KroniekError, PipelineError
 from kroniek.ingest import parse_date, read_paths
 from kroniek.ingest.readers import JSONL_SUFFIXES, count_articles
 from kroniek.model import json_schema
@@ -165,7 +165,15 @@ def analyse(
             _report_error(result)
             errors += 1
             continue
-        doc = pipeline(result.to_document())
+        pipeline.load()  # models load before the first article's time budget starts
+        try:
+            doc = pipeline(result.to_document())
+        except PipelineError as error:  # a stage failed or ran out of time: this article, not the batch
+            if single:
+                raise
+            _report_error(IngestError("E009", path=result.origin, reason=error))
+            errors += 1
+            continue
         undated += doc.document.published is None
         if format is ReportFormat.json:
             out.file.write(doc.to_json(indent=2 if single else None) + "\n")
@@ -200,10 +208,15 @@ def ingest(
                 failures.append(result)
                 continue
             doc = result.to_document()
-            if store.has(doc.id):
+            if store.has(doc.id):  # a rerun after a crash skips what was stored, before any analysis
                 skipped += 1
                 continue
-            doc = pipeline(doc)
+            pipeline.load()  # models load on the first document to analyse; a missing one stops the run
+            try:
+                doc = pipeline(doc)
+            except PipelineError as error:  # a stage failed or ran out of time: this document, not the batch
+                failures.append(IngestError("E009", path=result.origin, reason=error))
+                continue
             undated += doc.document.published is None
             stored += store.add(doc)
         held = store.count()

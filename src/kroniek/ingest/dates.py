@@ -35,6 +35,8 @@ def date_in_name(name: str) -> dt.date | None:
     return parse_date(match.group(0)) if match else None
 
 
-def _plausible(date: dt.date) -> dt.date | None:
-    latest = dt.date.today().replace(year=dt.date.today().year + LATEST_YEARS_AHEAD)
+def _plausible(date: dt.date, today: dt.date | None = None) -> dt.date | None:
+    today = today or dt.date.today()
+    # Days, not replace(year=...): that raises on 29 February and would reject every date that day.
+    latest = today + dt.timedelta(days=366 * LATEST_YEARS_AHEAD)
     return date if EARLIEST <= date <= latest else None

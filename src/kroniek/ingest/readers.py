@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -82,11 +84,18 @@ def count_articles(paths: Iterable[Path]) -> int:
         files = _walk(path) if path.is_dir() else [path] if path.exists() else []
         for file in files:
             if file.suffix.lower() in JSONL_SUFFIXES:
-                with file.open("rb") as handle:
-                    total += sum(1 for line in handle if line.strip()) or 1
+                total += _count_lines(file)
             else:
                 total += 1
     return total
+
+
+def _count_lines(file: Path) -> int:
+    try:
+        with file.open("rb") as handle:
+            return sum(1 for line in handle if line.strip()) or 1
+    except OSError:  # unreadable: read_paths reports it as one failed article
+        return 1
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -168,6 +177,8 @@ def _read_jsonl(path: Path, max_size_mb: float) -> Iterator[ReadResult]:
                 yield IngestError("E007", path=path, line=number, reason="not UTF-8")
             except json.JSONDecodeError as error:
                 yield IngestError("E007", path=path, line=number, reason=f"not JSON ({error.msg})")
+            except RecursionError:
+                yield IngestError("E007", path=path, line=number, reason="JSON nested too deeply")
             except ValueError as error:
                 yield IngestError("E007", path=path, line=number, reason=str(error))
     if empty:
@@ -180,6 +191,7 @@ def _article_from_record(record: Any, origin: str) -> Article:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("'text' is missing or empty")
+    text = _valid_unicode(text)
     published = None
     if record.get("published") not in (None, ""):
         published = parse_date(str(record["published"]))
@@ -193,7 +205,7 @@ def _article_from_record(record: Any, origin: str) -> Article:
         published_from="metadata" if published else None,
         url=_optional_str(record, "url"),
         source=_optional_str(record, "source"),
-        language=_optional_str(record, "language"),
+        language=(_optional_str(record, "language") or "").strip().lower() or None,
     )
 
 
@@ -203,4 +215,9 @@ def _optional_str(record: dict[str, Any], key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"'{key}' must be a string")
-    return value or None
+    return _valid_unicode(value) or None
+
+
+def _valid_unicode(value: str) -> str:
+    """JSON may escape lone surrogates that no UTF-8 text can hold: replace them with U+FFFD, as a decoder would."""
+    return _SURROGATE.sub("\ufffd", value)

@@ -31,6 +31,7 @@ def blank_tokenizer(code: str | None) -> SpacyLanguage:
         nlp = spacy.blank(code or FALLBACK_LANGUAGE)
     except ImportError:
         nlp = spacy.blank(FALLBACK_LANGUAGE)
+    nlp.max_length = 100_000_000  # only the tokenizer runs here, so spaCy's 1M-character guard does not apply
     tokenizer: Any = nlp.tokenizer
     for abbreviation in language_data("kroniek.nlp", nlp.lang).get("abbreviations", []):
         tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
