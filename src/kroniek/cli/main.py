@@ -25,6 +25,7 @@ from kroniek.cli.serve import serve
 from kroniek.errors import IngestError, InputError, KroniekError, PipelineError
 from kroniek.ingest import parse_date, read_paths
 from kroniek.ingest.readers import JSONL_SUFFIXES, count_articles
+from kroniek.link.across import link_pending
 from kroniek.model import json_schema
 from kroniek.pipeline import DEFAULT_STAGES, Pipeline, stage_specs
 from kroniek.settings import Settings
@@ -219,6 +220,8 @@ def ingest(
                 continue
             undated += doc.document.published is None
             stored += store.add(doc)
+        progress.update(task, description="linking across articles")
+        link_pending(store)  # this run's articles, and any a crash left unlinked, oldest first
         held = store.count()
     for failure in failures:
         _report_error(failure)
