@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -114,27 +114,9 @@ class Store:
         return Document.model_validate_json(rows[0]["analysis"])
 
     def events(self, where: EventFilter | None = None) -> list[dict[str, Any]]:
-        where = where or EventFilter()
-        clauses, params = _event_clauses(where)
-        sql = (
-            "SELECT v.doc_id, v.id, v.type, v.trigger, COALESCE(v.time, d.published) AS time,"
-            " v.time IS NULL AS time_inferred, p.name AS place, p.lat, p.lon, p.country,"
-            " c.certainty, c.source AS claim_source, d.title, d.published, d.source AS document_source,"
-            " (SELECT group_concat(e.name, '; ') FROM event_roles r JOIN entities e"
-            "   ON e.doc_id = r.doc_id AND e.id = r.entity_id"
-            "   WHERE r.doc_id = v.doc_id AND r.event_id = v.id AND r.role = 'actor') AS actors,"
-            " (SELECT group_concat(e.name, '; ') FROM event_roles r JOIN entities e"
-            "   ON e.doc_id = r.doc_id AND e.id = r.entity_id"
-            "   WHERE r.doc_id = v.doc_id AND r.event_id = v.id AND r.role = 'target') AS targets"
-            " FROM events v JOIN documents d ON d.id = v.doc_id"
-            " LEFT JOIN places p ON p.doc_id = v.doc_id AND p.id = v.place_id"
-            " LEFT JOIN claims c ON c.doc_id = v.doc_id AND c.id = v.claim_id"
-            f" WHERE {' AND '.join(clauses) or '1'}"
-            " ORDER BY COALESCE(v.time_start, d.published) IS NULL, COALESCE(v.time_start, d.published),"
-            " v.doc_id, v.trigger_start LIMIT ?"
-        )
-        rows = self.conn.execute(sql, (*params, where.limit))
-        return [dict(row) | {"time_inferred": bool(row["time_inferred"])} for row in rows]
+        """The first `limit` events matching the filter, oldest first: the first page of event_page."""
+        query = where if isinstance(where, EventQuery) else EventQuery(**asdict(where or EventFilter()))
+        return self.event_page(query).rows
 
     # -- reading, one page at a time (the HTTP API) -----------------------------------------
 
