@@ -78,6 +78,7 @@ def test_events_with_their_roles_place_and_claim(store):
     assert event["targets"] == "Abu Bakr al-Baghdadi"
     assert (event["place"], event["country"], event["lat"]) == ("Raqqa", "SY", 35.95)
     assert (event["time"], event["time_inferred"], event["certainty"]) == ("2017-W24", False, "unconfirmed")
+    assert event["claim_source"] == "Russische regering"  # the source entity by name, not its id
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,8 @@ class Store:
             "SELECT v.rowid AS rid, v.doc_id, v.id, v.type, v.trigger, v.trigger_start, v.trigger_end,"
             " COALESCE(v.time, d.published) AS time, v.time IS NULL AS time_inferred, v.time_start, v.time_end,"
             " v.place_id, p.name AS place, p.lat, p.lon, p.country, v.claim_id, c.certainty,"
-            " c.source AS claim_source, d.title, d.published, d.source AS document_source, d.url,"
+            " COALESCE((SELECT e.name FROM entities e WHERE e.doc_id = v.doc_id AND e.id = c.source), c.source)"
+            " AS claim_source, d.title, d.published, d.source AS document_source, d.url,"
             f" {_ROLE_NAMES.format(role='actor')} AS actors, {_ROLE_NAMES.format(role='target')} AS targets"
             f" {_EVENT_JOINS} WHERE v.rowid IN (SELECT value FROM json_each(?))",
             (json.dumps(rowids),),
