@@ -320,6 +320,7 @@ class EventQuery(EventFilter):
     certainty: str | None = None
     q: str | None = None  # free text; matches events whose document matches
     doc: str | None = None  # document id
+    story: str | None = None  # story id: events reported by the story's documents
 
 
 @dataclass(frozen=True)
@@ -396,6 +397,9 @@ def _event_query_clauses(query: EventQuery) -> tuple[list[str], list[Any]]:
     if query.doc:
         clauses.append("v.doc_id LIKE ? || '%'")
         params.append(query.doc.lower())
+    if query.story:
+        clauses.append("v.doc_id IN (SELECT s.doc_id FROM story_documents s WHERE s.story_id = ?)")
+        params.append(query.story)
     return clauses, params
 
 
