@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,27 @@ def pipeline():
     from kroniek import Pipeline
 
     return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server for the session (see tests/postgres.py)."""
+    from tests.postgres import running_server
+
+    with running_server() as server:
+        if server is None:
+            if os.environ.get("CI"):
+                pytest.fail("PostgreSQL is not installed: .ci/run installs Debian's postgresql package")
+            pytest.skip("PostgreSQL is not installed here (apt-get install postgresql)")
+        yield server
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """A fresh, empty database on each backend: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'k.db'}"
+    return request.getfixturevalue("postgres_server").new_database()

@@ -26,7 +26,7 @@ from kroniek.ingest import read_paths
 from kroniek.model import Claim, Document, Entity, Event, Mention, Place, Quantity, TimeExpression
 from kroniek.settings import Settings
 from kroniek.store import Store
-from kroniek.store.sqlite import EventQuery
+from kroniek.store.queries import EventQuery
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -1,12 +1,14 @@
 import datetime as dt
-import sqlite3
+import socket
+import threading
 
 import pytest
 
 from kroniek import Document, StoreError
 from kroniek.model import Claim, Entity, Event, Mention, Place
-from kroniek.store import EventFilter, Store
-from kroniek.store.migrations import MIGRATIONS
+from kroniek.store import DocumentQuery, EventFilter, Store
+from kroniek.store.connection import redact
+from kroniek.store.migrations import MIGRATION_NAMES
 
 TEXT = "De Russische regering verklaarde al-Baghdadi vorige week dood in Raqqa."
 
@@ -51,8 +53,9 @@ def doc_with_event() -> Document:
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "k.db") as opened:
+def store(database_url):
+    """The same tests on both backends: SQLite, then a real PostgreSQL server."""
+    with Store(database_url) as opened:
         yield opened
 
 
@@ -107,32 +110,61 @@ def test_event_filters(store, where, found):
 def test_a_failed_write_leaves_nothing_half_written(store):
     broken = doc_with_event()
     broken.entities.append(broken.entities[0])  # duplicate entity id violates the primary key
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(StoreError, match=r"\[E034\] cannot store document"):
         store.add(broken)
     assert store.count() == 0
     assert store.conn.execute("SELECT count(*) FROM entities").fetchone()[0] == 0
 
 
-def test_migrations_are_recorded_and_not_rerun(tmp_path):
-    path = tmp_path / "k.db"
-    Store(path).close()
-    with Store(path) as reopened:
-        names = [r[0] for r in reopened.conn.execute("SELECT name FROM migrations")]
-    assert names == [name for name, _ in MIGRATIONS]
+def test_migrations_are_recorded_and_not_rerun(database_url):
+    Store(database_url).close()
+    with Store(database_url) as reopened:
+        names = [r[0] for r in reopened.conn.execute("SELECT name FROM migrations ORDER BY name")]
+    assert names == MIGRATION_NAMES
 
 
-def test_newer_schema_is_refused(tmp_path):
-    path = tmp_path / "k.db"
-    with Store(path) as store:
+def test_newer_schema_is_refused(database_url):
+    with Store(database_url) as store:
         store.conn.execute("INSERT INTO migrations VALUES ('999_from_the_future', '2030-01-01')")
     with pytest.raises(StoreError, match="newer than this kroniek"):
-        Store(path)
+        Store(database_url)
 
 
-def test_full_text_search_index_follows_the_documents(store):
+def test_full_text_search_finds_documents_by_words_and_prefixes(store):
     store.add(doc_with_event())
-    hits = store.conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'Raqqa'").fetchall()
-    assert len(hits) == 1
+    for query, found in [("Raqqa", 1), ("raqqa regering", 1), ("Baghd*", 1), ("Mosul", 0), ('" OR 1=1 --', 0)]:
+        assert len(store.document_page(DocumentQuery(q=query)).rows) == found, query
+
+
+def test_two_writers_store_the_same_document_once(database_url):
+    """Two processes (here: two connections in two threads) ingesting the same article at once."""
+    Store(database_url).close()
+    results: list[bool] = []
+
+    def add() -> None:
+        with Store(database_url) as store:
+            results.append(store.add(doc_with_event()))
+
+    threads = [threading.Thread(target=add) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]
+    with Store(database_url) as store:
+        assert store.count() == 1
+        assert len(store.events()) == 1
+
+
+def test_an_unreachable_server_is_a_clear_error_without_the_password():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens here once the socket is closed
+    url = f"postgresql://kroniek:s3cret@127.0.0.1:{port}/kroniek?connect_timeout=2"
+    with pytest.raises(StoreError, match=r"\[E030\] cannot open database") as raised:
+        Store(url)
+    assert "s3cret" not in str(raised.value)
+    assert redact(url) in str(raised.value)
 
 
 def test_unwritable_location_is_a_clear_error(tmp_path):

@@ -34,6 +34,8 @@ class Errors:
     E030 = "cannot open database {path}: {reason}"
     E031 = "database {path} has schema version {found}, newer than this kroniek ({known}); upgrade kroniek"
     E032 = "no document with id '{doc_id}' in {path}"
+    E033 = "'{text}': {which}"
+    E034 = "cannot store document {doc_id} in {path}: {reason}"
     E023 = (
         "stage '{name}' ran over the time budget of {seconds:g} s per document; the document was not analysed"
         " (set KRONIEK_TIME_BUDGET to raise it)"

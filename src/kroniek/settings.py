@@ -10,6 +10,11 @@ from pathlib import Path
 import platformdirs
 
 
+def _database(raw: str) -> Path | str:
+    """A URL (sqlite:///..., postgresql://...) as it is, else a file path."""
+    return raw if "://" in raw else Path(raw).expanduser()
+
+
 def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("kroniek")) / "kroniek.db"
 
@@ -20,7 +25,7 @@ def _codes(raw: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path = field(default_factory=default_db_path)
+    db: Path | str = field(default_factory=default_db_path)  # a file path or a database URL
     languages: tuple[str, ...] = ("nl", "en", "de", "fr", "es", "it")
     max_size_mb: float = 10.0
     ner: str = "accurate"
@@ -35,6 +40,8 @@ class Settings:
             if raw:
                 values[setting.name] = setting.parse(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if isinstance(values.get("db"), str):
+            values["db"] = _database(str(values["db"]))
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -50,8 +57,9 @@ SETTINGS = (
     Setting(
         "db",
         "KRONIEK_DB",
-        lambda raw: Path(raw).expanduser(),
-        "database file; default kroniek.db in the user data directory",
+        _database,
+        "database: a file path, sqlite:///PATH or postgresql://USER@HOST:PORT/NAME; default kroniek.db in the"
+        " user data directory",
     ),
     Setting(
         "languages",

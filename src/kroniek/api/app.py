@@ -23,9 +23,9 @@ Every list answers a page of JSON with a `next` cursor, or CSV or GeoJSON with `
 
 
 def create_app(db_path: Path | str, *, settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
-    """The API and UI over the SQLite database at `db_path` (created and migrated if needed)."""
-    settings = settings or Settings.from_env(db=Path(db_path))
-    backend = Backend(Path(db_path), settings, pipeline)
+    """The API and UI over the database at `db_path`, a path or URL (created and migrated if needed)."""
+    settings = settings or Settings.from_env(db=db_path)
+    backend = Backend(db_path, settings, pipeline)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -15,7 +15,7 @@ from kroniek.store import Store
 
 
 class Backend:
-    def __init__(self, db_path: Path, settings: Settings, pipeline: Pipeline | None = None) -> None:
+    def __init__(self, db_path: Path | str, settings: Settings, pipeline: Pipeline | None = None) -> None:
         self.db_path = db_path
         self.settings = settings
         Store(db_path).close()  # migrate now, and fail at start rather than on the first request
@@ -27,7 +27,7 @@ class Backend:
         self._analysing = threading.Lock()
 
     def store(self) -> Store:
-        """This thread's connection: SQLite connections must not be shared by threads at the same time."""
+        """This thread's connection: a connection must not be shared by threads at the same time."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
             store = Store(self.db_path)

@@ -20,7 +20,7 @@ from kroniek.api.models import (
 )
 from kroniek.api.params import Cursor, FormatParam, document_query
 from kroniek.model import Document
-from kroniek.store.sqlite import DocumentQuery
+from kroniek.store.queries import DocumentQuery
 
 router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
 

@@ -12,7 +12,7 @@ from fastapi import Request, Response
 
 from kroniek.api.errors import ApiError
 from kroniek.cli.output import to_csv
-from kroniek.store.sqlite import Page
+from kroniek.store.queries import Page
 
 Format = Literal["json", "csv", "geojson"]
 Geometry = Callable[[dict[str, Any]], dict[str, Any] | None]

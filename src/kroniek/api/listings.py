@@ -14,7 +14,7 @@ from kroniek.api.documents import Service
 from kroniek.api.formats import FORMAT_RESPONSES, decode_cursor, point, respond
 from kroniek.api.models import ERROR_RESPONSES, Bin, EntityRow, EventRow, Histogram, Page, PlaceRow
 from kroniek.api.params import Cursor, FormatParam, entity_query, event_query, place_query
-from kroniek.store.sqlite import DocumentQuery, EntityQuery, EventQuery, PlaceQuery
+from kroniek.store.queries import DocumentQuery, EntityQuery, EventQuery, PlaceQuery
 
 router = APIRouter(responses=ERROR_RESPONSES)
 

@@ -9,7 +9,7 @@ from fastapi import Query
 from kroniek.api.errors import ApiError
 from kroniek.api.formats import Format
 from kroniek.model import Certainty
-from kroniek.store.sqlite import BoundingBox, DocumentQuery, EntityQuery, EventQuery, PlaceQuery
+from kroniek.store.queries import BoundingBox, DocumentQuery, EntityQuery, EventQuery, PlaceQuery
 
 MAX_PAGE = 10_000
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from kroniek.cli import output
+from kroniek.cli.options import DbOption
 from kroniek.errors import InputError
 from kroniek.link.across import link_pending
 from kroniek.settings import Settings
@@ -28,15 +28,11 @@ class LinkFormat(StrEnum):
     json = "json"
 
 
-_DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="database file [env KRONIEK_DB; default: kroniek.db in the user data dir]"),
-]
 _FormatOption = Annotated[LinkFormat, typer.Option("--format", "-f", help="table or json")]
 
 
 def stories(
-    db: _DbOption = None,
+    db: DbOption = None,
     format: _FormatOption = LinkFormat.table,
     limit: Annotated[int, typer.Option(min=1, help="at most this many stories")] = 1000,
 ) -> None:
@@ -68,7 +64,7 @@ def entity(
     entity_id: Annotated[
         str, typer.Argument(help="registry entity id (as `kroniek stories --format json` shows) or a name")
     ],
-    db: _DbOption = None,
+    db: DbOption = None,
     format: _FormatOption = LinkFormat.table,
 ) -> None:
     """Show one entity across documents: its names, the documents that mention it and why each was linked."""
@@ -83,20 +79,12 @@ def entity(
     _print_entity(detail)
 
 
-class EntityNotFound(InputError):
-    """No entity, or more than one, has this id or name. (Its template belongs in errors.Errors as E033.)"""
-
-    def __init__(self, text: str, found: list[str]) -> None:
-        self.code, self.fields = "E033", {"text": text, "found": found}
-        choices = ", ".join(found[:10])
-        which = f"{len(found)} entities match it ({choices}): give one id" if found else "no entity has that id or name"
-        Exception.__init__(self, f"[E033] '{text}': {which}")
-
-
 def _by_name(registry: Registry, text: str) -> dict[str, Any]:
     found = registry.find_entities(text)
     if len(found) != 1:
-        raise EntityNotFound(text, found)
+        choices = ", ".join(found[:10])
+        which = f"{len(found)} entities match it ({choices}): give one id" if found else "no entity has that id or name"
+        raise InputError("E033", text=text, which=which)
     detail = registry.entity_detail(found[0])
     assert detail is not None
     return detail

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kroniek import __version__
 from kroniek.cli import output
 from kroniek.cli.link import entity, stories
+from kroniek.cli.options import DbOption
 from kroniek.cli.report import render
 from kroniek.cli.serve import serve
 from kroniek.errors import IngestError, InputError, KroniekError, PipelineError
@@ -62,10 +63,6 @@ class EventFormat(StrEnum):
 
 
 # Options shared by several commands, declared once.
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="database file [env KRONIEK_DB; default: kroniek.db in the user data dir]"),
-]
 PublishedOption = Annotated[
     str | None,
     typer.Option(
@@ -104,7 +101,7 @@ def exits_cleanly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings(db: Path | None = None) -> Settings:
+def _settings(db: str | None = None) -> Settings:
     return Settings.from_env(db=db)
 
 
@@ -227,7 +224,7 @@ def ingest(
         _report_error(failure)
     _warn_undated(undated)
     err.print(
-        f"{stored} stored, {skipped} already stored, {len(failures)} failed; {settings.db} holds {held} documents"
+        f"{stored} stored, {skipped} already stored, {len(failures)} failed; {store.path} holds {held} documents"
     )
     if failures:
         raise typer.Exit(2)

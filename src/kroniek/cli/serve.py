@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from kroniek.cli.options import DbOption
 from kroniek.settings import Settings
+from kroniek.store.connection import redact
 
 err = Console(stderr=True, highlight=False)
 
-ServeDbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="database file [env KRONIEK_DB; default: kroniek.db in the user data dir]"),
-]
 HostOption = Annotated[str, typer.Option("--host", help="address to listen on; the default serves this machine only")]
 PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")]
 
 
-def serve(db: ServeDbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     """Serve the web UI (map, timeline, articles) and the HTTP API (/openapi.json) over the database."""
     # Imported here: the server stack is not needed by the other commands.
     from kroniek.api import create_app
@@ -36,7 +33,8 @@ def serve(db: ServeDbOption = None, host: HostOption = "127.0.0.1", port: PortOp
         )
     app = create_app(settings.db, settings=settings)
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"kroniek: serving {settings.db} at http://{shown}:{port}/ (API description at /openapi.json)")
+    where = redact(str(settings.db))
+    err.print(f"kroniek: serving {where} at http://{shown}:{port}/ (API description at /openapi.json)")
     run_server(app, host, port)
 
 

@@ -16,7 +16,7 @@ from kroniek.link.events import EventLinker
 from kroniek.link.stories import StoryLinker, StoryParams
 from kroniek.model import Document
 from kroniek.store import Store
-from kroniek.store.migrations import transaction
+from kroniek.store.connection import LINK_LOCK
 from kroniek.store.registry import Registry
 
 
@@ -39,7 +39,7 @@ def link_document(
     if not store.has(doc.id):
         raise StoreError("E032", doc_id=doc.id, path=store.path)
     vector = (embedder or shared_embedder()).document(doc)  # before the transaction: it is the slow part
-    with transaction(store.conn):
+    with store.conn.transaction(lock=LINK_LOCK):
         if registry.is_linked(doc.id):  # another process linked it meanwhile
             return _existing(registry, doc.id)
         entities = EntityLinker(registry).link(doc)

@@ -1,13 +1,18 @@
-"""Named schema migrations, applied in order, each in one transaction and recorded in the database."""
+"""Named schema migrations, applied in order, each in one transaction and recorded in the database.
+
+Each migration has one script per backend: the same tables, columns, indexes and names, in the types and
+features of each engine (SQLite's FTS5 and rowid; PostgreSQL's tsvector and identity columns).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-MIGRATIONS: tuple[tuple[str, str], ...] = (
+from kroniek.store.connection import LINK_LOCK, Connection
+
+SQLITE_MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
         "001_initial",
         """
@@ -146,24 +151,160 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ),
 )
 
-SCHEMA_VERSION = len(MIGRATIONS)
+POSTGRESQL_MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "001_initial",
+        """
+        CREATE TABLE documents (
+            rowid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            language TEXT,
+            published TEXT,
+            title TEXT,
+            url TEXT,
+            source TEXT,
+            text TEXT NOT NULL,
+            analysis TEXT NOT NULL,
+            ingested_at TEXT NOT NULL,
+            fts tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(title, '') || ' ' || text)) STORED
+        );
+        CREATE INDEX documents_published ON documents(published);
+        CREATE INDEX documents_fts ON documents USING gin(fts);
+        CREATE TABLE entities (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, mentions INTEGER NOT NULL,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE INDEX entities_name ON entities(name);
+        CREATE TABLE places (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL, name TEXT NOT NULL, lat DOUBLE PRECISION, lon DOUBLE PRECISION, country TEXT,
+            source_id TEXT,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE INDEX places_name ON places(name);
+        CREATE TABLE claims (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL, source TEXT, cue TEXT NOT NULL, certainty TEXT NOT NULL,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE TABLE events (
+            rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL, type TEXT NOT NULL, trigger TEXT NOT NULL,
+            trigger_start INTEGER NOT NULL, trigger_end INTEGER NOT NULL,
+            time TEXT, time_start TEXT, time_end TEXT, place_id TEXT, claim_id TEXT,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE INDEX events_time ON events(time_start, time_end);
+        CREATE INDEX events_type ON events(type);
+        CREATE TABLE event_roles (
+            doc_id TEXT NOT NULL, event_id TEXT NOT NULL, role TEXT NOT NULL, entity_id TEXT NOT NULL,
+            FOREIGN KEY (doc_id, event_id) REFERENCES events(doc_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX event_roles_event ON event_roles(doc_id, event_id);
+        """,
+    ),
+    (
+        "002_event_sort_time",
+        """
+        ALTER TABLE events ADD COLUMN sort_time TEXT;
+        UPDATE events SET sort_time = COALESCE(
+            time_start, (SELECT published FROM documents d WHERE d.id = events.doc_id), '9999-12-31');
+        CREATE INDEX events_sort ON events(sort_time, doc_id, trigger_start, id);
+        CREATE FUNCTION events_sort_time() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.sort_time := COALESCE(
+                NEW.time_start, (SELECT published FROM documents d WHERE d.id = NEW.doc_id), '9999-12-31');
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER events_sort_time BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION events_sort_time();
+        """,
+    ),
+    (
+        "003_cross_document",
+        """
+        CREATE TABLE registry_entities (
+            id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, country TEXT,
+            merged_into TEXT, created_at TEXT NOT NULL
+        );
+        CREATE TABLE registry_aliases (
+            kind TEXT NOT NULL, key TEXT NOT NULL, entity_id TEXT NOT NULL, alias TEXT NOT NULL,
+            rule TEXT NOT NULL, doc_id TEXT,
+            PRIMARY KEY (kind, key, entity_id)
+        );
+        CREATE INDEX registry_aliases_entity ON registry_aliases(entity_id);
+        CREATE TABLE registry_links (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            local_id TEXT NOT NULL, entity_id TEXT NOT NULL, name TEXT NOT NULL,
+            rule TEXT NOT NULL, evidence TEXT,
+            PRIMARY KEY (doc_id, local_id)
+        );
+        CREATE INDEX registry_links_entity ON registry_links(entity_id);
+        CREATE TABLE registry_merges (
+            kept TEXT NOT NULL, merged TEXT NOT NULL, rule TEXT NOT NULL, doc_id TEXT, merged_at TEXT NOT NULL
+        );
+        CREATE INDEX registry_merges_kept ON registry_merges(kept);
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY, label TEXT, first_seen TEXT, last_seen TEXT,
+            size INTEGER NOT NULL DEFAULT 0, vector_sum BYTEA
+        );
+        CREATE INDEX stories_last_seen ON stories(last_seen);
+        CREATE TABLE story_documents (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL, score DOUBLE PRECISION, reason TEXT, published TEXT
+        );
+        CREATE INDEX story_documents_story ON story_documents(story_id);
+        CREATE TABLE story_entities (
+            entity_id TEXT NOT NULL, story_id TEXT NOT NULL, documents INTEGER NOT NULL,
+            PRIMARY KEY (entity_id, story_id)
+        );
+        CREATE TABLE cross_events (
+            id TEXT PRIMARY KEY, type TEXT NOT NULL, mode TEXT, place TEXT, lat DOUBLE PRECISION,
+            lon DOUBLE PRECISION, time TEXT, time_start TEXT NOT NULL, time_end TEXT NOT NULL,
+            time_explicit INTEGER NOT NULL
+        );
+        CREATE INDEX cross_events_type_time ON cross_events(type, time_start, time_end);
+        CREATE TABLE cross_event_reports (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, local_id TEXT NOT NULL,
+            event_id TEXT NOT NULL, score DOUBLE PRECISION, reason TEXT, published TEXT, source TEXT,
+            certainty TEXT, low DOUBLE PRECISION, high DOUBLE PRECISION, time TEXT,
+            PRIMARY KEY (doc_id, local_id)
+        );
+        CREATE INDEX cross_event_reports_event ON cross_event_reports(event_id);
+        CREATE TABLE cross_event_entities (
+            event_id TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (event_id, entity_id)
+        );
+        CREATE TABLE linked_documents (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, linked_at TEXT NOT NULL
+        );
+        """,
+    ),
+)
+
+MIGRATIONS = {"sqlite": SQLITE_MIGRATIONS, "postgresql": POSTGRESQL_MIGRATIONS}
+MIGRATION_NAMES = [name for name, _ in SQLITE_MIGRATIONS]
+assert [name for name, _ in POSTGRESQL_MIGRATIONS] == MIGRATION_NAMES, "the backends' migrations differ"
+SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
-def applied(conn: sqlite3.Connection) -> list[str]:
+def applied(conn: Connection) -> list[str]:
     conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     return [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY name")]
 
 
-def migrate(conn: sqlite3.Connection) -> list[str]:
+def migrate(conn: Connection) -> list[str]:
     """Apply the migrations not yet recorded; returns their names. Each runs in its own transaction."""
-    done = set(applied(conn))
+    if set(applied(conn)) >= set(MIGRATION_NAMES):
+        return []
     ran = []
-    for name, sql in MIGRATIONS:
-        if name in done:
-            continue
-        with transaction(conn):  # the schema change and its record land together or not at all
-            for statement in _statements(sql):
-                conn.execute(statement)
+    for name, sql in MIGRATIONS[conn.dialect.name]:
+        # The schema change and its record land together or not at all; the lock and the second look
+        # keep two processes that open a new database at once from applying a migration twice.
+        with conn.transaction(lock=LINK_LOCK):
+            if name in applied(conn):
+                continue
+            conn.script(sql)
             conn.execute(
                 "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
                 (name, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
@@ -173,23 +314,7 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN ... COMMIT, or ROLLBACK on any error. Needs a connection in autocommit mode."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def _statements(sql: str) -> list[str]:
-    """Split a script into statements, keeping trigger bodies (BEGIN ... END;) whole."""
-    statements, current = [], ""
-    for line in sql.strip().splitlines():
-        current += line + "\n"
-        if sqlite3.complete_statement(current):
-            statements.append(current.strip())
-            current = ""
-    return statements
+def transaction(conn: Connection, lock: int | None = None) -> Iterator[Connection]:
+    """BEGIN ... COMMIT, or ROLLBACK on any error (see Connection.transaction)."""
+    with conn.transaction(lock) as inside:
+        yield inside

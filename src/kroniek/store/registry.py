@@ -4,11 +4,12 @@ cross-document events and stories. Plain SQL over the store's connection; the ca
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+
+from kroniek.store.connection import Connection
 
 
 def _now() -> str:
@@ -20,7 +21,7 @@ def _marks(values: Sequence[Any]) -> str:
 
 
 class Registry:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     # -- documents ------------------------------------------------------------------------
@@ -29,7 +30,9 @@ class Registry:
         return self.conn.execute("SELECT 1 FROM linked_documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
 
     def mark_linked(self, doc_id: str) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO linked_documents (doc_id, linked_at) VALUES (?, ?)", (doc_id, _now()))
+        self.conn.execute(
+            "INSERT INTO linked_documents (doc_id, linked_at) VALUES (?, ?) ON CONFLICT DO NOTHING", (doc_id, _now())
+        )
 
     def unlinked_documents(self) -> list[str]:
         rows = self.conn.execute(
@@ -68,7 +71,8 @@ class Registry:
 
     def create_entity(self, entity_id: str, type_: str, name: str, country: str | None) -> None:
         self.conn.execute(
-            "INSERT OR IGNORE INTO registry_entities (id, type, name, country, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO registry_entities (id, type, name, country, created_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (entity_id, type_, name, country, _now()),
         )
 
@@ -80,15 +84,16 @@ class Registry:
 
     def add_alias(self, kind: str, key: str, entity_id: str, alias: str, rule: str, doc_id: str | None) -> None:
         self.conn.execute(
-            "INSERT OR IGNORE INTO registry_aliases (kind, key, entity_id, alias, rule, doc_id)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO registry_aliases (kind, key, entity_id, alias, rule, doc_id)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (kind, key, entity_id, alias, rule, doc_id),
         )
 
     def add_link(self, doc_id: str, local_id: str, entity_id: str, name: str, rule: str, evidence: str) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO registry_links (doc_id, local_id, entity_id, name, rule, evidence)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO registry_links (doc_id, local_id, entity_id, name, rule, evidence)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id, local_id) DO UPDATE SET entity_id = excluded.entity_id,"
+            " name = excluded.name, rule = excluded.rule, evidence = excluded.evidence",
             (doc_id, local_id, entity_id, name, rule, evidence),
         )
 
@@ -97,16 +102,29 @@ class Registry:
         conn = self.conn
         conn.execute("UPDATE registry_entities SET merged_into = ? WHERE id = ?", (kept, merged))
         conn.execute("UPDATE registry_links SET entity_id = ? WHERE entity_id = ?", (kept, merged))
-        conn.execute("UPDATE OR IGNORE registry_aliases SET entity_id = ? WHERE entity_id = ?", (kept, merged))
+        # Copy the merged entity's rows onto the kept one where it has none yet, then drop them. (The
+        # `WHERE ... AND TRUE` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.)
+        conn.execute(
+            "INSERT INTO registry_aliases (kind, key, entity_id, alias, rule, doc_id)"
+            " SELECT kind, key, CAST(? AS TEXT), alias, rule, doc_id FROM registry_aliases"
+            " WHERE entity_id = ? AND TRUE ON CONFLICT DO NOTHING",
+            (kept, merged),
+        )
         conn.execute("DELETE FROM registry_aliases WHERE entity_id = ?", (merged,))
         conn.execute(
             "INSERT INTO story_entities (entity_id, story_id, documents)"
-            " SELECT ?, story_id, documents FROM story_entities WHERE entity_id = ? AND true"
-            " ON CONFLICT (entity_id, story_id) DO UPDATE SET documents = documents + excluded.documents",
+            " SELECT CAST(? AS TEXT), story_id, documents FROM story_entities WHERE entity_id = ? AND TRUE"
+            " ON CONFLICT (entity_id, story_id)"
+            " DO UPDATE SET documents = story_entities.documents + excluded.documents",
             (kept, merged),
         )
         conn.execute("DELETE FROM story_entities WHERE entity_id = ?", (merged,))
-        conn.execute("UPDATE OR IGNORE cross_event_entities SET entity_id = ? WHERE entity_id = ?", (kept, merged))
+        conn.execute(
+            "INSERT INTO cross_event_entities (event_id, entity_id)"
+            " SELECT event_id, CAST(? AS TEXT) FROM cross_event_entities WHERE entity_id = ? AND TRUE"
+            " ON CONFLICT DO NOTHING",
+            (kept, merged),
+        )
         conn.execute("DELETE FROM cross_event_entities WHERE entity_id = ?", (merged,))
         conn.execute(
             "INSERT INTO registry_merges (kept, merged, rule, doc_id, merged_at) VALUES (?, ?, ?, ?, ?)",
@@ -161,8 +179,8 @@ class Registry:
     def find_entities(self, text: str) -> list[str]:
         """Live entity ids whose name or an alias contains the text (for looking one up by name)."""
         rows = self.conn.execute(
-            "SELECT id FROM registry_entities WHERE merged_into IS NULL AND name LIKE ?"
-            " UNION SELECT entity_id FROM registry_aliases WHERE kind = 'name' AND alias LIKE ?",
+            "SELECT id FROM registry_entities WHERE merged_into IS NULL AND lower(name) LIKE lower(?)"
+            " UNION SELECT entity_id FROM registry_aliases WHERE kind = 'name' AND lower(alias) LIKE lower(?)",
             (f"%{text}%", f"%{text}%"),
         )
         return sorted({self.canonical(row[0]) for row in rows})
@@ -172,7 +190,7 @@ class Registry:
     def story_candidates(self, entity_ids: Sequence[str], since: str | None, recent: int) -> list[dict[str, Any]]:
         """Stories active since `since` that share an entity with the document, and the `recent` most
         recently active ones: an inverted index and a time window, so the cost stays flat as stories grow."""
-        window = "s.last_seen >= ?" if since else "1"
+        window = "s.last_seen >= ?" if since else "TRUE"
         params: list[Any] = [since] if since else []
         ids = list(entity_ids)
         by_entity = []
@@ -228,20 +246,21 @@ class Registry:
             total = vector.astype(np.float32) if total is None else total + vector.astype(np.float32)
         self.conn.execute(
             "UPDATE stories SET size = size + 1, vector_sum = ?,"
-            " first_seen = CASE WHEN ? IS NULL THEN first_seen WHEN first_seen IS NULL OR ? < first_seen"
-            "   THEN ? ELSE first_seen END,"
-            " last_seen = CASE WHEN ? IS NULL THEN last_seen WHEN last_seen IS NULL OR ? > last_seen"
-            "   THEN ? ELSE last_seen END WHERE id = ?",
+            " first_seen = CASE WHEN CAST(? AS TEXT) IS NULL THEN first_seen"
+            "   WHEN first_seen IS NULL OR ? < first_seen THEN ? ELSE first_seen END,"
+            " last_seen = CASE WHEN CAST(? AS TEXT) IS NULL THEN last_seen"
+            "   WHEN last_seen IS NULL OR ? > last_seen THEN ? ELSE last_seen END WHERE id = ?",
             (None if total is None else total.tobytes(), *([published] * 6), story_id),
         )
         self.conn.execute(
-            "INSERT OR REPLACE INTO story_documents (doc_id, story_id, score, reason, published)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO story_documents (doc_id, story_id, score, reason, published) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (doc_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score,"
+            " reason = excluded.reason, published = excluded.published",
             (doc_id, story_id, score, reason, published),
         )
         self.conn.executemany(
             "INSERT INTO story_entities (entity_id, story_id, documents) VALUES (?, ?, 1)"
-            " ON CONFLICT (entity_id, story_id) DO UPDATE SET documents = documents + 1",
+            " ON CONFLICT (entity_id, story_id) DO UPDATE SET documents = story_entities.documents + 1",
             [(entity_id, story_id) for entity_id in set(entity_ids)],
         )
 
@@ -335,13 +354,16 @@ class Registry:
 
     def add_report(self, report: dict[str, Any], entity_ids: Iterable[str]) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO cross_event_reports (doc_id, local_id, event_id, score, reason, published, source,"
+            "INSERT INTO cross_event_reports (doc_id, local_id, event_id, score, reason, published, source,"
             " certainty, low, high, time) VALUES (:doc_id, :local_id, :event_id, :score, :reason, :published,"
-            " :source, :certainty, :low, :high, :time)",
+            " :source, :certainty, :low, :high, :time) ON CONFLICT (doc_id, local_id) DO UPDATE SET"
+            " event_id = excluded.event_id, score = excluded.score, reason = excluded.reason,"
+            " published = excluded.published, source = excluded.source, certainty = excluded.certainty,"
+            " low = excluded.low, high = excluded.high, time = excluded.time",
             report,
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO cross_event_entities (event_id, entity_id) VALUES (?, ?)",
+            "INSERT INTO cross_event_entities (event_id, entity_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(report["event_id"], entity_id) for entity_id in set(entity_ids)],
         )
 

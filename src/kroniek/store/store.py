@@ -1,48 +1,54 @@
-"""The embedded store: one SQLite file, one transaction per document, idempotent by content hash."""
+"""The store: documents and their findings, one transaction per document, idempotent by content hash.
+
+One class over both backends (kroniek.store.connection): the embedded SQLite file by default, or a
+PostgreSQL server named by a URL. The SQL is written once; what differs between the engines comes
+from the connection's dialect.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from kroniek.errors import InputError, StoreError
 from kroniek.model import Document
-from kroniek.store.migrations import SCHEMA_VERSION, applied, migrate, transaction
+from kroniek.store.connection import Connection, Dialect, connect, redact
+from kroniek.store.migrations import SCHEMA_VERSION, applied, migrate
+from kroniek.store.queries import (
+    BoundingBox,
+    DocumentQuery,
+    EntityQuery,
+    EventFilter,
+    EventQuery,
+    Page,
+    PlaceQuery,
+)
 from kroniek.timex import timex_range
 
 
-@dataclass(frozen=True)
-class EventFilter:
-    since: str | None = None  # a date, month, year or other TIMEX3 date value, inclusive
-    until: str | None = None
-    place: str | None = None  # place name or ISO country code
-    actor: str | None = None  # part of an actor's name
-    type: str | None = None  # event type or a prefix of it
-    limit: int = 1000
-
-
 class Store:
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
+    """`Store("kroniek.db")`, `Store("sqlite:///kroniek.db")` or `Store("postgresql://host/kroniek")`."""
+
+    def __init__(self, target: Path | str) -> None:
+        self.path = redact(str(target))
+        with _as_store_error("E030", path=self.path):
+            self.conn: Connection = connect(target)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA busy_timeout=10000")
-            self._check_version()
-            migrate(self.conn)
-        except sqlite3.Error as error:
-            raise StoreError("E030", path=self.path, reason=error) from None
-        except OSError as error:
-            raise StoreError("E030", path=self.path, reason=error.strerror or error) from None
+            with _as_store_error("E030", path=self.path):
+                self._check_version()
+                migrate(self.conn)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.conn.dialect
 
     def _check_version(self) -> None:
         found = len(applied(self.conn))
@@ -64,14 +70,20 @@ class Store:
         return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def add(self, doc: Document) -> bool:
-        """Store a document and its findings in one transaction. False when it was already stored."""
-        with transaction(self.conn) as conn:
-            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
-                return False
-            info = doc.document
-            conn.execute(
+        """Store a document and its findings in one transaction. False when it was already stored.
+
+        The insert itself decides (ON CONFLICT DO NOTHING): two processes adding the same article at
+        the same moment store it once, on either backend.
+        """
+        with _as_store_error("E034", doc_id=doc.id, path=self.path):
+            return self._add(doc)
+
+    def _add(self, doc: Document) -> bool:
+        info = doc.document
+        with self.conn.transaction() as conn:
+            inserted = conn.execute(
                 "INSERT INTO documents (id, language, published, title, url, source, text, analysis,"
-                " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 (
                     doc.id,
                     info.language,
@@ -83,9 +95,10 @@ class Store:
                     doc.to_json(),
                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 ),
-            )
-            _insert_findings(conn, doc)
-        return True
+            ).rowcount
+            if inserted:
+                _insert_findings(conn, doc)
+        return bool(inserted)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -107,7 +120,7 @@ class Store:
         rows = []
         if len(doc_id) >= 6:
             rows = self.conn.execute(
-                "SELECT analysis FROM documents WHERE id LIKE ? || '%' LIMIT 2", (doc_id.lower(),)
+                "SELECT analysis FROM documents WHERE id LIKE ? LIMIT 2", (doc_id.lower() + "%",)
             ).fetchall()
         if len(rows) != 1:
             raise StoreError("E032", doc_id=doc_id, path=self.path)
@@ -123,7 +136,7 @@ class Store:
     def event_page(self, query: EventQuery, after: Sequence[Any] | None = None) -> Page:
         """Events matching the query, oldest first, after the key of the previous page's last row."""
         clauses, params = _event_clauses(query)
-        more, more_params = _event_query_clauses(query)
+        more, more_params = _event_query_clauses(query, self.dialect)
         # First the page's rows by their sort key alone, then their details: the names of actors and
         # targets are looked up for one page, not for every matching event.
         keys = (
@@ -132,15 +145,16 @@ class Store:
         )
         page = _fetch_page(self.conn, keys, [*params, *more_params], 4, after, query.limit)
         rowids = [row["rid"] for row in page.rows]
+        in_page, ids = self.dialect.in_ids("v.rowid", rowids)
+        roles = {role: _role_names(self.dialect, role) for role in ("actor", "target")}
         details = self.conn.execute(
             "SELECT v.rowid AS rid, v.doc_id, v.id, v.type, v.trigger, v.trigger_start, v.trigger_end,"
             " COALESCE(v.time, d.published) AS time, v.time IS NULL AS time_inferred, v.time_start, v.time_end,"
             " v.place_id, p.name AS place, p.lat, p.lon, p.country, v.claim_id, c.certainty,"
             " COALESCE((SELECT e.name FROM entities e WHERE e.doc_id = v.doc_id AND e.id = c.source), c.source)"
             " AS claim_source, d.title, d.published, d.source AS document_source, d.url,"
-            f" {_ROLE_NAMES.format(role='actor')} AS actors, {_ROLE_NAMES.format(role='target')} AS targets"
-            f" {_EVENT_JOINS} WHERE v.rowid IN (SELECT value FROM json_each(?))",
-            (json.dumps(rowids),),
+            f" {roles['actor']} AS actors, {roles['target']} AS targets {_EVENT_JOINS} WHERE {in_page}",
+            (ids,),
         )
         by_rowid = {row["rid"]: row for row in details}
         rows = [dict(by_rowid[rowid]) for rowid in rowids]
@@ -151,7 +165,7 @@ class Store:
 
     def document_page(self, query: DocumentQuery, after: Sequence[Any] | None = None) -> Page:
         """Documents matching the query, oldest publication first (undated last)."""
-        clauses, params = _document_clauses(query)
+        clauses, params = _document_clauses(query, self.dialect)
         sql = (
             "SELECT d.id, d.published, d.language, d.title, d.url, d.source, length(d.text) AS chars,"
             " (SELECT count(*) FROM entities e WHERE e.doc_id = d.id) AS entities,"
@@ -164,39 +178,42 @@ class Store:
 
     def entity_page(self, query: EntityQuery, after: Sequence[Any] | None = None) -> Page:
         """Entities across documents, one row per (type, name), most widely reported first."""
-        clauses, params = _document_clauses(query)
+        clauses, params = _document_clauses(query, self.dialect)
         if query.name:
-            clauses.append("e.name LIKE ?")
+            clauses.append(_CONTAINS.format(column="e.name"))
             params.append(f"%{query.name}%")
         if query.type:
-            clauses.append("(e.type = ? OR e.type LIKE ? || '%')")
-            params += [query.type, query.type]
+            clauses.append("(e.type = ? OR e.type LIKE ?)")
+            params += [query.type, f"{query.type}%"]
         sql = (
             "SELECT name, type, documents, mentions, -documents AS _k0, -mentions AS _k1, name AS _k2, type AS _k3"
             " FROM (SELECT e.name, e.type, count(DISTINCT e.doc_id) AS documents, sum(e.mentions) AS mentions"
             f" FROM entities e JOIN documents d ON d.id = e.doc_id WHERE {_all(clauses)} GROUP BY e.type, e.name)"
+            " AS entity_counts"
         )
         return _fetch_page(self.conn, sql, params, 4, after, query.limit)
 
     def place_page(self, query: PlaceQuery, after: Sequence[Any] | None = None) -> Page:
         """Places across documents, one row per resolved place, most widely reported first."""
-        clauses, params = _document_clauses(query)
+        clauses, params = _document_clauses(query, self.dialect)
         place_clauses, place_params = _place_clauses(query.name, query.country, query.bbox)
         sql = (
             "SELECT name, lat, lon, country, source_id, documents, events,"
             " -documents AS _k0, name AS _k1, COALESCE(source_id, '') AS _k2, COALESCE(country, '') AS _k3,"
             " COALESCE(lat, 999) AS _k4, COALESCE(lon, 999) AS _k5"
             " FROM (SELECT p.name, p.lat, p.lon, p.country, p.source_id, count(DISTINCT p.doc_id) AS documents,"
-            " sum((SELECT count(*) FROM events v WHERE v.doc_id = p.doc_id AND v.place_id = p.id)) AS events"
+            " CAST(sum((SELECT count(*) FROM events v WHERE v.doc_id = p.doc_id AND v.place_id = p.id)) AS INTEGER)"
+            " AS events"
             " FROM places p JOIN documents d ON d.id = p.doc_id"
             f" WHERE {_all(clauses + place_clauses)} GROUP BY p.source_id, p.name, p.country, p.lat, p.lon)"
+            " AS place_counts"
         )
         return _fetch_page(self.conn, sql, [*params, *place_params], 6, after, query.limit)
 
     def event_days(self, query: EventQuery) -> list[tuple[str, int]]:
         """(day, number of events) for the events matching the query; an event counts on its first day."""
         clauses, params = _event_clauses(query)
-        more, more_params = _event_query_clauses(query)
+        more, more_params = _event_query_clauses(query, self.dialect)
         sql = (
             f"SELECT substr(v.sort_time, 1, 10) AS day, count(*) AS n {_EVENT_JOINS}"
             f" WHERE v.sort_time < '{_LAST_DAY}' AND {_all(clauses + more)} GROUP BY day ORDER BY day"
@@ -205,7 +222,7 @@ class Store:
 
     def published_days(self, query: DocumentQuery) -> list[tuple[str, int]]:
         """(day, number of documents published that day) for the documents matching the query."""
-        clauses, params = _document_clauses(query)
+        clauses, params = _document_clauses(query, self.dialect)
         sql = (
             "SELECT d.published AS day, count(*) AS n FROM documents d"
             f" WHERE d.published IS NOT NULL AND {_all(clauses)} GROUP BY day ORDER BY day"
@@ -224,18 +241,18 @@ def _event_clauses(where: EventFilter) -> tuple[list[str], list[Any]]:
         clauses.append("COALESCE(v.time_start, d.published) <= ?")
         params.append(_bound(where.until)[1].isoformat())
     if where.place:
-        clauses.append("(p.name LIKE ? OR upper(p.country) = upper(?))")
+        clauses.append(f"({_CONTAINS.format(column='p.name')} OR upper(p.country) = upper(?))")
         params += [f"%{where.place}%", where.place]
     if where.actor:
         clauses.append(
             "EXISTS (SELECT 1 FROM event_roles r JOIN entities e ON e.doc_id = r.doc_id"
             " AND e.id = r.entity_id WHERE r.doc_id = v.doc_id AND r.event_id = v.id"
-            " AND r.role = 'actor' AND e.name LIKE ?)"
+            f" AND r.role = 'actor' AND {_CONTAINS.format(column='e.name')})"
         )
         params.append(f"%{where.actor}%")
     if where.type:
-        clauses.append("(v.type = ? OR v.type LIKE ? || '%')")
-        params += [where.type, where.type]
+        clauses.append("(v.type = ? OR v.type LIKE ?)")
+        params += [where.type, f"{where.type}%"]
     return clauses, params
 
 
@@ -251,7 +268,7 @@ def _bound(value: str) -> tuple[dt.date, dt.date]:
     return bound
 
 
-def _insert_findings(conn: sqlite3.Connection, doc: Document) -> None:
+def _insert_findings(conn: Connection, doc: Document) -> None:
     conn.executemany(
         "INSERT INTO entities (doc_id, id, type, name, mentions) VALUES (?, ?, ?, ?, ?)",
         [(doc.id, e.id, e.type, e.name, len(e.mentions)) for e in doc.entities],
@@ -296,8 +313,6 @@ def _insert_findings(conn: sqlite3.Connection, doc: Document) -> None:
 
 # -- queries for paged reading -------------------------------------------------------------
 
-BoundingBox = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat (WGS 84)
-
 _LAST_DAY = "9999-12-31"  # sorts undated rows last
 _EVENT_SORT_TIME = "v.sort_time"  # COALESCE(time_start, the article's date, _LAST_DAY): migration 002
 _EVENT_JOINS = (
@@ -305,73 +320,34 @@ _EVENT_JOINS = (
     " LEFT JOIN places p ON p.doc_id = v.doc_id AND p.id = v.place_id"
     " LEFT JOIN claims c ON c.doc_id = v.doc_id AND c.id = v.claim_id"
 )
-_ROLE_NAMES = (
-    "(SELECT group_concat(e.name, '; ') FROM event_roles r JOIN entities e ON e.doc_id = r.doc_id"
-    " AND e.id = r.entity_id WHERE r.doc_id = v.doc_id AND r.event_id = v.id AND r.role = '{role}')"
-)
+# Case-insensitive "contains" (the parameter carries the % signs): lower() on both sides, as SQLite's LIKE
+# ignores case and PostgreSQL's does not.
+_CONTAINS = "lower({column}) LIKE lower(?)"
 
 
-@dataclass(frozen=True)
-class EventQuery(EventFilter):
-    """An EventFilter plus what the API filters on; `limit` is the page size."""
-
-    country: str | None = None  # ISO 3166-1 alpha-2 code of the event's place
-    bbox: BoundingBox | None = None
-    certainty: str | None = None
-    q: str | None = None  # free text; matches events whose document matches
-    doc: str | None = None  # document id
-    story: str | None = None  # story id: events reported by the story's documents
-
-
-@dataclass(frozen=True)
-class DocumentQuery:
-    """Documents by publication date, language, text and the places they mention."""
-
-    since: str | None = None
-    until: str | None = None
-    q: str | None = None
-    language: str | None = None
-    doc: str | None = None
-    place: str | None = None  # a mentioned place's name (part of it) or country code
-    country: str | None = None
-    bbox: BoundingBox | None = None
-    limit: int = 100
-
-
-@dataclass(frozen=True)
-class EntityQuery(DocumentQuery):
-    name: str | None = None  # part of the canonical name
-    type: str | None = None  # PER, ORG, ... or a prefix of a finer type
-
-
-@dataclass(frozen=True)
-class PlaceQuery(DocumentQuery):
-    name: str | None = None  # part of the place name
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of rows, and the sort key to continue after (None on the last page)."""
-
-    rows: list[dict[str, Any]]
-    next_key: tuple[Any, ...] | None
+def _role_names(dialect: Dialect, role: str) -> str:
+    names = dialect.concat("e.name", "; ")
+    return (
+        f"(SELECT {names} FROM event_roles r JOIN entities e ON e.doc_id = r.doc_id"
+        f" AND e.id = r.entity_id WHERE r.doc_id = v.doc_id AND r.event_id = v.id AND r.role = '{role}')"
+    )
 
 
 def _fetch_page(
-    conn: sqlite3.Connection, sql: str, params: Sequence[Any], keys: int, after: Sequence[Any] | None, limit: int
+    conn: Connection, sql: str, params: Sequence[Any], keys: int, after: Sequence[Any] | None, limit: int
 ) -> Page:
     """Keyset pagination over `sql`, whose rows carry their sort key in the columns _k0 ... _k{keys-1}.
 
     Row-value comparison keeps each page as fast as the first, and rows added meanwhile are not repeated.
     """
     names = ", ".join(f"_k{i}" for i in range(keys))
-    where, extra = "1", []
+    where, extra = "TRUE", list[Any]()
     if after is not None:
         if len(after) != keys:
             raise ValueError(f"a key of {len(after)} values for a listing sorted by {keys}")
         where, extra = f"({names}) > ({', '.join('?' * keys)})", list(after)
     rows = conn.execute(
-        f"SELECT * FROM ({sql}) WHERE {where} ORDER BY {names} LIMIT ?", [*params, *extra, limit + 1]
+        f"SELECT * FROM ({sql}) AS listing WHERE {where} ORDER BY {names} LIMIT ?", [*params, *extra, limit + 1]
     ).fetchall()
     next_key = tuple(rows[limit - 1][f"_k{i}"] for i in range(keys)) if len(rows) > limit else None
     columns = [name for name in rows[0].keys() if not name.startswith("_k")] if rows else []  # noqa: SIM118
@@ -379,10 +355,10 @@ def _fetch_page(
 
 
 def _all(clauses: Sequence[str]) -> str:
-    return " AND ".join(clauses) or "1"
+    return " AND ".join(clauses) or "TRUE"
 
 
-def _event_query_clauses(query: EventQuery) -> tuple[list[str], list[Any]]:
+def _event_query_clauses(query: EventQuery, dialect: Dialect) -> tuple[list[str], list[Any]]:
     """Conditions beyond the EventFilter's (which _event_clauses builds)."""
     clauses, params = _place_clauses(None, query.country, query.bbox)
     if query.until:  # the same bound as _event_clauses puts on the start, on the indexed column
@@ -392,11 +368,11 @@ def _event_query_clauses(query: EventQuery) -> tuple[list[str], list[Any]]:
         clauses.append("c.certainty = ?")
         params.append(query.certainty)
     if query.q:
-        clauses.append(f"d.rowid IN ({_FTS_ROWIDS})")
-        params.append(fts_query(query.q))
+        clauses.append(dialect.fts("d"))
+        params.append(dialect.fts_query(query.q))
     if query.doc:
-        clauses.append("v.doc_id LIKE ? || '%'")
-        params.append(query.doc.lower())
+        clauses.append("v.doc_id LIKE ?")
+        params.append(f"{query.doc.lower()}%")
     if query.story:
         clauses.append("v.doc_id IN (SELECT s.doc_id FROM story_documents s WHERE s.story_id = ?)")
         params.append(query.story)
@@ -409,7 +385,7 @@ def _place_clauses(
     clauses: list[str] = []
     params: list[Any] = []
     if name:
-        clauses.append(f"{alias}.name LIKE ?")
+        clauses.append(_CONTAINS.format(column=f"{alias}.name"))
         params.append(f"%{name}%")
     if country:
         clauses.append(f"upper({alias}.country) = upper(?)")
@@ -424,10 +400,7 @@ def _place_clauses(
     return clauses, params
 
 
-_FTS_ROWIDS = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
-
-
-def _document_clauses(query: DocumentQuery) -> tuple[list[str], list[Any]]:
+def _document_clauses(query: DocumentQuery, dialect: Dialect) -> tuple[list[str], list[Any]]:
     """Conditions on the documents (alias d) for any listing scoped by documents."""
     clauses: list[str] = []
     params: list[Any] = []
@@ -438,17 +411,18 @@ def _document_clauses(query: DocumentQuery) -> tuple[list[str], list[Any]]:
         clauses.append("d.published <= ?")
         params.append(_bound(query.until)[1].isoformat())
     if query.q:
-        clauses.append(f"d.rowid IN ({_FTS_ROWIDS})")
-        params.append(fts_query(query.q))
+        clauses.append(dialect.fts("d"))
+        params.append(dialect.fts_query(query.q))
     if query.language:
         clauses.append("d.language = ?")
         params.append(query.language.lower())
     if query.doc:
-        clauses.append("d.id LIKE ? || '%'")
-        params.append(query.doc.lower())
+        clauses.append("d.id LIKE ?")
+        params.append(f"{query.doc.lower()}%")
     if query.place:
         clauses.append(
-            "EXISTS (SELECT 1 FROM places m WHERE m.doc_id = d.id AND (m.name LIKE ? OR upper(m.country) = upper(?)))"
+            "EXISTS (SELECT 1 FROM places m WHERE m.doc_id = d.id"
+            f" AND ({_CONTAINS.format(column='m.name')} OR upper(m.country) = upper(?)))"
         )
         params += [f"%{query.place}%", query.place]
     if query.country or query.bbox:
@@ -458,7 +432,15 @@ def _document_clauses(query: DocumentQuery) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
-def fts_query(text: str) -> str:
-    """Free text as an FTS5 query: every word must occur; `word*` matches a prefix. No FTS syntax leaks."""
-    terms = [f'"{word}"{star}' for word, star in re.findall(r"(\w+)(\*?)", text)]
-    return " ".join(terms) or '""'
+@contextmanager
+def _as_store_error(code: str, **fields: Any) -> Iterator[None]:
+    """A database or file-system error as a numbered StoreError whose reason is the engine's first line."""
+    try:
+        yield
+    except OSError as error:
+        raise StoreError(code, **fields, reason=error.strerror or error) from None
+    except Exception as error:
+        if not isinstance(error, sqlite3.Error) and not type(error).__module__.startswith("psycopg"):
+            raise
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StoreError(code, **fields, reason=reason) from error
