@@ -27,6 +27,7 @@ from kroniek.model import Claim, Document, Entity, Event, Mention, Place, Quanti
 from kroniek.settings import Settings
 from kroniek.store import Store
 from kroniek.store.queries import EventQuery
+from tests.conftest import BACKENDS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -231,7 +232,7 @@ def annotated_reports() -> list[Document]:
     return [mosul_report(), earthquake_report(), flood_report()]
 
 
-def store_annotated(path: Path) -> list[str]:
+def store_annotated(path: Path | str) -> list[str]:
     with Store(path) as store:
         docs = annotated_reports()
         for doc in docs:
@@ -264,10 +265,15 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(scope="module")
-def annotated(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> Iterator[FastAPI]:
-    """An app over the hand-annotated reports: exact expectations for events, places and filters."""
-    path = tmp_path_factory.mktemp("annotated") / "kroniek.db"
+@pytest.fixture(scope="module", params=BACKENDS)
+def annotated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline
+) -> Iterator[FastAPI]:
+    """An app over the hand-annotated reports: exact expectations for events, places and filters, on
+    the embedded store and on a real PostgreSQL server."""
+    path: Path | str = tmp_path_factory.mktemp("annotated") / "kroniek.db"
+    if request.param == "postgresql":
+        path = request.getfixturevalue("postgres_server").new_database()
     store_annotated(path)
     app = create_app(path, pipeline=pipeline)
     yield app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from kroniek.model import Document
 from kroniek.pipeline import Pipeline
 from kroniek.store import Store
 from kroniek.store.registry import Registry
+from tests.conftest import BACKENDS
 
 ROOT = Path(__file__).parents[1]
 SHARED = ROOT / ".." / "shared"
@@ -38,18 +40,27 @@ def _articles() -> list[Document]:
 
 
 @pytest.fixture(scope="module")
+def analysed(pipeline: Pipeline) -> list[Document]:
+    return [pipeline(doc) for doc in _articles()]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
 def linked(
-    pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Store, dict[str, Document], dict[str, LinkResult]]:
-    store = Store(tmp_path_factory.mktemp("link") / "k.db")
+    request: pytest.FixtureRequest, analysed: list[Document], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, dict[str, Document], dict[str, LinkResult]]]:
+    """The articles stored and linked in SQLite, then in PostgreSQL: the same assertions hold for both."""
+    if request.param == "sqlite":
+        store = Store(tmp_path_factory.mktemp("link") / "k.db")
+    else:
+        store = Store(request.getfixturevalue("postgres_server").new_database())
     docs = {}
     results = {}
-    for doc in _articles():
-        doc = pipeline(doc)
+    for doc in analysed:
         store.add(doc)
         results[doc.id] = link_document(store, doc)
         docs[doc.id] = doc
-    return store, docs, results
+    yield store, docs, results
+    store.close()
 
 
 def _mosul_reports(docs: dict[str, Document]) -> list[Document]:
