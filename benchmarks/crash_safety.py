@@ -1,15 +1,16 @@
 """Crash safety of `kroniek ingest`: SIGKILL at random moments, restart, and prove nothing was lost or doubled.
 
-    python benchmarks/crash_safety.py [--documents 10000] [--kills 20] [--seed 11] [--keep DIR]
+    python benchmarks/crash_safety.py [--documents 10000] [--kills 20] [--seed 11] [--keep DIR] [--postgres]
 
 Documents are real Dutch news sentences (CoNLL-2002, De Morgen 2000), three consecutive sentences each,
 written to a JSON Lines file with a title and a publication date. `kroniek ingest FILE --db DB` runs in a
 subprocess; after a random number of newly stored documents and a random fraction of a second it is
 killed with SIGKILL (no handler, no cleanup) and started again with the same command line. After the last
 kill it runs to the end, and once more to show that a plain rerun stores nothing twice. Then the database
-is checked: SQLite's integrity check, exactly one row per input text, every stored analysis parses as a
+is checked: SQLite's integrity check (on SQLite), exactly one row per input text, every stored analysis parses as a
 Document whose id is the sha256 of its text and which went through every stage, and the finding tables
-agree with the stored analysis (no half-written document).
+agree with the stored analysis (no half-written document). With --postgres the same runs against a
+PostgreSQL server started for the run (Debian's postgresql; tests/postgres.py) instead of a SQLite file.
 
 The test suite runs a short version (tests/test_reliability.py); this script is the full-size one whose
 figures are in docs/reliability.md.
@@ -18,6 +19,7 @@ figures are in docs/reliability.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -27,12 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kroniek.model import Document, content_id, normalise_text
 from kroniek.pipeline import DEFAULT_STAGES
+from kroniek.store.connection import POSTGRES_SCHEMES
 
 ROOT = Path(__file__).resolve().parents[1]
 CONLL = ROOT.parent / "shared" / "corpora" / "conll2002_dutch"
@@ -99,22 +102,35 @@ class Run:
     rerun_output: str = ""
 
 
-def stored(db: Path) -> int:
-    """Rows committed so far, read by a second connection while the ingest writes (WAL allows it)."""
-    if not db.exists():
+Database = Path | str  # a SQLite file, or a PostgreSQL URL
+
+
+def query(db: Database, sql: str) -> list[Sequence[object]]:
+    """Rows of one read-only query, on a connection of its own, as a second process would read them."""
+    if str(db).startswith(POSTGRES_SCHEMES):
+        import psycopg
+
+        with psycopg.connect(str(db)) as conn:
+            return list(conn.execute(sql.encode()).fetchall())
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as conn:
+        return list(conn.execute(sql).fetchall())
+
+
+def stored(db: Database) -> int:
+    """Rows committed so far, read by a second connection while the ingest writes."""
+    if isinstance(db, Path) and not db.exists():
         return 0
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
-            return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    except sqlite3.OperationalError:  # the schema is not there yet
+        return int(query(db, "SELECT count(*) FROM documents")[0][0])  # type: ignore[call-overload]
+    except Exception:  # the schema is not there yet
         return 0
 
 
-def ingest_command(jsonl: Path, db: Path) -> list[str]:
+def ingest_command(jsonl: Path, db: Database) -> list[str]:
     return [str(KRONIEK), "ingest", str(jsonl), "--db", str(db)]
 
 
-def ingest_with_kills(jsonl: Path, db: Path, kills: int, total: int, rng: random.Random) -> Run:
+def ingest_with_kills(jsonl: Path, db: Database, kills: int, total: int, rng: random.Random) -> Run:
     """Start the ingest, SIGKILL it `kills` times at random moments, then let it finish and rerun it."""
     run = Run()
     started = time.perf_counter()
@@ -161,18 +177,18 @@ class Check:
     problems: list[str]
 
 
-def verify(db: Path, expected_ids: list[str]) -> Check:
+def verify(db: Database, expected_ids: list[str]) -> Check:
     """Every expected document stored exactly once with a complete, self-consistent analysis."""
     problems: list[str] = []
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        if (integrity := conn.execute("PRAGMA integrity_check").fetchone()[0]) != "ok":
-            problems.append(f"integrity check: {integrity}")
-        rows = conn.execute("SELECT id, text, analysis FROM documents").fetchall()
-        counts = dict(conn.execute("SELECT doc_id, count(*) FROM entities GROUP BY doc_id").fetchall())
-        event_counts = dict(conn.execute("SELECT doc_id, count(*) FROM events GROUP BY doc_id").fetchall())
-        orphans = conn.execute("SELECT count(*) FROM entities WHERE doc_id NOT IN (SELECT id FROM documents)")
-        if (orphan_count := orphans.fetchone()[0]) != 0:
-            problems.append(f"{orphan_count} entity rows without their document")
+    is_sqlite = not str(db).startswith(POSTGRES_SCHEMES)
+    if is_sqlite and (integrity := query(db, "PRAGMA integrity_check")[0][0]) != "ok":
+        problems.append(f"integrity check: {integrity}")
+    rows = query(db, "SELECT id, text, analysis FROM documents")
+    counts = dict(query(db, "SELECT doc_id, count(*) FROM entities GROUP BY doc_id"))  # type: ignore[arg-type]
+    event_counts = dict(query(db, "SELECT doc_id, count(*) FROM events GROUP BY doc_id"))  # type: ignore[arg-type]
+    orphans = query(db, "SELECT count(*) FROM entities WHERE doc_id NOT IN (SELECT id FROM documents)")[0][0]
+    if orphans != 0:
+        problems.append(f"{orphans} entity rows without their document")
     ids = [row[0] for row in rows]
     if len(ids) != len(set(ids)):
         problems.append(f"{len(ids) - len(set(ids))} documents stored more than once")
@@ -181,7 +197,9 @@ def verify(db: Path, expected_ids: list[str]) -> Check:
     if extra := set(ids) - set(expected_ids):
         problems.append(f"{len(extra)} documents stored that were not in the input")
     for doc_id, text, analysis in rows:
-        problems += _check_analysis(doc_id, text, analysis, counts.get(doc_id, 0), event_counts.get(doc_id, 0))
+        problems += _check_analysis(
+            str(doc_id), str(text), str(analysis), counts.get(doc_id, 0), event_counts.get(doc_id, 0)
+        )
     return Check(rows=len(ids), distinct_ids=len(set(ids)), problems=problems)
 
 
@@ -206,15 +224,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the JSONL and database")
+    parser.add_argument("--postgres", action="store_true", help="ingest into a PostgreSQL server started for the run")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, _server(args.postgres) as server:
         work = args.keep or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        jsonl, db = work / "articles.jsonl", work / "kroniek.db"
-        db.unlink(missing_ok=True)
+        jsonl = work / "articles.jsonl"
+        db: Database = work / "kroniek.db"
+        if server is not None:
+            db = server.new_database()
+        else:
+            db.unlink(missing_ok=True)
         ids = build_corpus(args.documents, jsonl, seed=args.seed)
         run = ingest_with_kills(jsonl, db, args.kills, len(ids), random.Random(args.seed))
         check = verify(db, ids)
+    print(f"database: {'PostgreSQL' if args.postgres else 'SQLite'}")
     print(f"documents: {len(ids)}, kills: {len(run.kills)}, restarts: {run.restarts}, wall: {run.seconds} s")
     print("stored when killed: " + ", ".join(str(kill.stored_at_kill) for kill in run.kills))
     print(f"last run: {run.final_output}")
@@ -223,6 +247,20 @@ def main(argv: list[str] | None = None) -> int:
     for problem in check.problems[:20]:
         print(f"  {problem}")
     return 1 if check.problems else 0
+
+
+@contextlib.contextmanager
+def _server(wanted: bool) -> Iterator[object]:
+    if not wanted:
+        yield None
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests.postgres import running_server
+
+    with running_server() as server:
+        if server is None:
+            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+        yield server
 
 
 if __name__ == "__main__":

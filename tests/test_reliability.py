@@ -44,6 +44,18 @@ def test_ingest_killed_five_times_stores_every_document_exactly_once(tmp_path):
     assert run.rerun_output.startswith("0 stored, 300 already stored, 0 failed")
 
 
+@pytest.mark.slow
+def test_ingest_into_postgresql_killed_three_times_stores_every_document_exactly_once(tmp_path, postgres_server):
+    jsonl, db = tmp_path / "articles.jsonl", postgres_server.new_database()
+    ids = crash_safety.build_corpus(120, jsonl, seed=7)
+    run = crash_safety.ingest_with_kills(jsonl, db, kills=3, total=len(ids), rng=random.Random(7))
+    check = crash_safety.verify(db, ids)
+    assert len(run.kills) == 3
+    assert check.problems == []
+    assert check.rows == check.distinct_ids == 120
+    assert run.rerun_output.startswith("0 stored, 120 already stored, 0 failed")
+
+
 def test_corpus_is_real_distinct_dutch_news(tmp_path):
     ids = crash_safety.build_corpus(50, tmp_path / "a.jsonl")
     records = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -62,5 +62,3 @@ class Page:
 
     rows: list[dict[str, Any]]
     next_key: tuple[Any, ...] | None
-
-
