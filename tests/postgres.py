@@ -27,8 +27,9 @@ def binaries() -> Path | None:
 class PostgresServer:
     """initdb + pg_ctl on a temporary directory; PostgreSQL refuses to run as root, so as user postgres."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, durable: bool = False) -> None:
         self.bin_dir = bin_dir
+        self.durable = durable  # fsync on, as a production server runs; the tests run without it
         self.root = Path(tempfile.mkdtemp(prefix="kroniek-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -46,7 +47,9 @@ class PostgresServer:
             account = pwd.getpwnam(self.user)
             os.chown(self.root, account.pw_uid, account.pw_gid)
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "kroniek", "--no-sync", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
         return self.url("postgres")
 
@@ -70,12 +73,12 @@ class PostgresServer:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[PostgresServer | None]:
+def running_server(durable: bool = False) -> Iterator[PostgresServer | None]:
     bin_dir = binaries()
     if bin_dir is None:
         yield None
         return
-    server = PostgresServer(bin_dir)
+    server = PostgresServer(bin_dir, durable)
     server.start()
     try:
         yield server

@@ -23,7 +23,7 @@ from typing import Any
 from kroniek.link.entities import LinkedEntity
 from kroniek.link.names import link_data
 from kroniek.model import Document, Event, Place
-from kroniek.store.registry import Registry
+from kroniek.store.registry import CandidateEvidence, Registry
 from kroniek.timex import timex_range
 
 MERGE_SCORE = 2.5
@@ -118,7 +118,17 @@ class EventLinker:
     def _best(self, doc_id: str, report: Report, story_id: str | None) -> tuple[dict[str, Any] | None, float]:
         kinds = sorted(self.compatible.get(report.kind, {report.kind}))
         best: tuple[dict[str, Any] | None, float, list[str]] = (None, 0.0, [])
-        for candidate in self.registry.event_candidates(kinds, report.start, report.end):
+        place = report.place or {}
+        evidence = CandidateEvidence(
+            entities=sorted(report.entities),
+            story_id=story_id,
+            place_id=place.get("id"),
+            lat=place.get("lat"),
+            lon=place.get("lon"),
+            trigger=report.event.trigger.text.casefold(),
+            numbers=sorted(report.numbers),
+        )
+        for candidate in self.registry.event_candidates(kinds, report.start, report.end, evidence):
             if doc_id in candidate["documents"]:
                 continue
             score, reasons = _score(report, candidate, story_id)

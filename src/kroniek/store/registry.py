@@ -4,7 +4,9 @@ cross-document events and stories. Plain SQL over the store's connection; the ca
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,6 +20,67 @@ def _now() -> str:
 
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
+
+
+@dataclass(frozen=True)
+class CandidateEvidence:
+    """What a report could share with an event it reports (kroniek.link.events scores each of these)."""
+
+    entities: Sequence[str] = ()
+    story_id: str | None = None
+    place_id: str | None = None  # a gazetteer id; a landmark's 'id#landmark' matches its city
+    lat: float | None = None
+    lon: float | None = None
+    km: float = 300.0  # places farther apart than this add nothing
+    trigger: str | None = None  # casefolded
+    numbers: Sequence[float] = ()
+    relative_gap: float = 0.05  # numbers within 5% count as the same
+
+    def clauses(self) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.entities:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM cross_event_entities x WHERE x.event_id = c.id"
+                f" AND x.entity_id IN ({_marks(self.entities)}))"
+            )
+            params += list(self.entities)
+        if self.story_id:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM cross_event_reports r JOIN story_documents s ON s.doc_id = r.doc_id"
+                " WHERE r.event_id = c.id AND s.story_id = ?)"
+            )
+            params.append(self.story_id)
+        if self.place_id:
+            base = self.place_id.split("#", 1)[0]
+            clauses.append("(c.place = ? OR c.place LIKE ?)")
+            params += [base, f"{base}#%"]
+        if self.lat is not None and self.lon is not None:
+            clauses.append("(c.lat BETWEEN ? AND ? AND c.lon BETWEEN ? AND ?)")
+            params += _box(self.lat, self.lon, self.km)
+        if self.trigger:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM cross_event_reports r JOIN events v ON v.doc_id = r.doc_id"
+                " AND v.id = r.local_id WHERE r.event_id = c.id AND lower(v.trigger) = ?)"
+            )
+            params.append(self.trigger)
+        for number in self.numbers:
+            low, high = sorted((number * (1 - self.relative_gap), number / (1 - self.relative_gap)))
+            clauses.append(
+                "EXISTS (SELECT 1 FROM cross_event_reports r WHERE r.event_id = c.id"
+                " AND (r.low BETWEEN ? AND ? OR r.high BETWEEN ? AND ?))"
+            )
+            params += [low, high, low, high]
+        return clauses, params
+
+
+def _box(lat: float, lon: float, km: float) -> list[float]:
+    """min lat, max lat, min lon, max lon of a box holding every point within `km` (wider near the poles)."""
+    dlat = km / 110.5
+    if abs(lat) + dlat >= 89:
+        return [lat - dlat, lat + dlat, -180.0, 180.0]
+    dlon = km / (111.3 * math.cos(math.radians(abs(lat) + dlat)))
+    return [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
 
 
 class Registry:
@@ -297,39 +360,56 @@ class Registry:
 
     # -- events ---------------------------------------------------------------------------
 
-    def event_candidates(self, types: Sequence[str], start: str, end: str) -> list[dict[str, Any]]:
-        """Cross-document events of one of the types whose time range overlaps [start, end]."""
-        rows = self.conn.execute(
-            f"SELECT * FROM cross_events WHERE type IN ({_marks(types)}) AND time_start <= ? AND time_end >= ?"
-            " LIMIT 500",
-            [*types, end, start],
-        )
-        events = [dict(row) for row in rows]
-        for event in events:
-            event["entities"] = {
-                row[0]
-                for row in self.conn.execute(
-                    "SELECT entity_id FROM cross_event_entities WHERE event_id = ?", (event["id"],)
-                )
+    def event_candidates(
+        self, types: Sequence[str], start: str, end: str, evidence: CandidateEvidence | None = None
+    ) -> list[dict[str, Any]]:
+        """Cross-document events of one of the types whose time range overlaps [start, end] and, given the
+        evidence, that share something with the report: an entity, its story, a nearby place, the trigger
+        word or a number. The time alone cannot merge a report, so nothing that could merge is left out,
+        and a busy day's hundreds of attacks elsewhere are never read."""
+        clauses, params = [f"c.type IN ({_marks(types)})", "c.time_start <= ?", "c.time_end >= ?"], [*types, end, start]
+        if evidence is not None:
+            shared, shared_params = evidence.clauses()
+            clauses.append(f"({' OR '.join(shared) or 'FALSE'})")
+            params += shared_params
+        rows = self.conn.execute(f"SELECT c.* FROM cross_events c WHERE {' AND '.join(clauses)} LIMIT 500", params)
+        events = {
+            row["id"]: {
+                **dict(row),
+                "entities": set(),
+                "triggers": set(),
+                "documents": set(),
+                "numbers": set(),
+                "stories": set(),
             }
-            reports = self.conn.execute(
-                "SELECT r.doc_id, r.low, r.high, lower(v.trigger) FROM cross_event_reports r"
-                " LEFT JOIN events v ON v.doc_id = r.doc_id AND v.id = r.local_id WHERE r.event_id = ?",
-                (event["id"],),
-            ).fetchall()
-            event["triggers"] = {row[3] for row in reports if row[3]}
-            event["documents"] = {row[0] for row in reports}
-            event["numbers"] = {v for row in reports for v in (row[1], row[2]) if v is not None}
-            event["stories"] = {
-                row[0]
-                for row in self.conn.execute(
-                    "SELECT DISTINCT s.story_id FROM cross_event_reports r"
-                    " JOIN story_documents s ON s.doc_id = r.doc_id"
-                    " WHERE r.event_id = ?",
-                    (event["id"],),
-                )
-            }
-        return events
+            for row in rows
+        }
+        if not events:
+            return []
+        # Three queries for all candidates at once, not three per candidate: a busy week has hundreds.
+        ids = list(events)
+        marks = _marks(ids)
+        for event_id, entity_id in self.conn.execute(
+            f"SELECT event_id, entity_id FROM cross_event_entities WHERE event_id IN ({marks})", ids
+        ):
+            events[event_id]["entities"].add(entity_id)
+        for event_id, doc_id, low, high, trigger in self.conn.execute(
+            "SELECT r.event_id, r.doc_id, r.low, r.high, lower(v.trigger) FROM cross_event_reports r"
+            f" LEFT JOIN events v ON v.doc_id = r.doc_id AND v.id = r.local_id WHERE r.event_id IN ({marks})",
+            ids,
+        ):
+            event = events[event_id]
+            event["documents"].add(doc_id)
+            event["numbers"].update(value for value in (low, high) if value is not None)
+            if trigger:
+                event["triggers"].add(trigger)
+        for event_id, story_id in self.conn.execute(
+            "SELECT DISTINCT r.event_id, s.story_id FROM cross_event_reports r"
+            f" JOIN story_documents s ON s.doc_id = r.doc_id WHERE r.event_id IN ({marks})",
+            ids,
+        ):
+            events[event_id]["stories"].add(story_id)
+        return list(events.values())
 
     def create_event(self, event: dict[str, Any]) -> None:
         self.conn.execute(
