@@ -89,8 +89,9 @@ def test_bad_file_gives_one_line_naming_it(tmp_path, content, reason):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_ingest_examples_twice_stores_each_once(tmp_path):
-    db = tmp_path / "k.db"
+def test_ingest_examples_twice_stores_each_once(database_url):
+    """On the embedded store and on a PostgreSQL server named by a URL."""
+    db = database_url
     first = kroniek("ingest", EXAMPLES, db=db)
     assert first.exit_code == 0, first.stderr
     assert "5 stored, 0 already stored, 0 failed" in first.stderr
@@ -99,6 +100,8 @@ def test_ingest_examples_twice_stores_each_once(tmp_path):
     listed = json.loads(kroniek("documents", "-f", "json", db=db).stdout)
     assert len(listed) == 5
     assert [d["published"] for d in listed] == sorted(d["published"] for d in listed)
+    events = json.loads(kroniek("events", "--place", "Mosul", "-f", "json", db=db).stdout)
+    assert events and all(event["place"] for event in events)
 
 
 def test_ingest_folder_with_a_bad_file_stores_the_good_ones(tmp_path):
