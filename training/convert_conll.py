@@ -119,7 +119,7 @@ def check_iob2(tags: List[str]) -> List[str]:
 
 
 def load_split(lang: str, split: str) -> List[List[Tuple[List[str], List[str]]]]:
-    """Articles -> sentences -> (words, IOB2 tags). Shared with evaluate_ner.py."""
+    """Articles -> sentences -> (words, IOB2 tags)."""
     folder, files, scheme = DATASETS[lang]
     articles = read_articles(folder / files[split])
     result = []

@@ -62,5 +62,5 @@ meta.update(name=f"kroniek_ner_{lang}", version="0.1.0",
 json.dump(meta, open(path, "w"), indent=2)
 EOF
     du -sh "$DEST"
-    "$PYTHON" training/evaluate_ner.py "$LANG_ID" --split dev --model "$DEST"
+    "$PYTHON" -m kroniek.nlp.evaluate_entities --lang "$LANG_ID" --split dev --model "$DEST"
 fi
