@@ -66,3 +66,20 @@ def test_unknown_language_still_gets_tokens():
     doc = analyse("Der Angriff begann am Dienstag. Die Stadt ist umzingelt.", language="de", pipeline=SEGMENT_ONLY)
     assert len(doc.sentences) == 2
     assert doc.sentences[0].tokens[0].text == "Der"
+
+
+def test_an_endless_sentence_is_cut_into_pieces_at_commas_where_it_can():
+    """A list without full stops (a table pasted as text, hostile input) must not reach the parser whole."""
+    clause = "de troepen rukten op naar de oude stad van Mosul, "
+    doc = analyse(clause * 300 + "en toen was het stil.", language="nl", pipeline=SEGMENT_ONLY)
+    lengths = [len(s.tokens) for s in doc.sentences]
+    assert max(lengths) <= 200 and sum(lengths) == 300 * 11 + 6
+    assert all(s.tokens[-1].text == "," for s in doc.sentences[:-1])  # cut after a comma, not mid-clause
+    assert any("longer than 200 tokens" in warning for warning in doc.warnings)
+    covered = [t.text for s in doc.sentences for t in s.tokens]
+    assert covered == [t for t in (clause * 300 + "en toen was het stil .").replace(",", " ,").split()]
+
+
+def test_without_any_break_a_long_run_of_words_is_cut_at_the_limit():
+    doc = analyse("woord " * 1000, language="nl", pipeline=SEGMENT_ONLY)
+    assert [len(s.tokens) for s in doc.sentences] == [200] * 5

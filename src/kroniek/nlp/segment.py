@@ -69,6 +69,31 @@ def sentence_spans(sdoc: SpacyDoc, sentence_end: frozenset[str]) -> list[tuple[i
     return spans
 
 
+# Later stages cost more than linear time in a sentence's length (parsing, clause walks): a "sentence" of
+# thousands of tokens (a table, a list without full stops, hostile input) is cut into pieces of at most
+# this many tokens, at a comma, semicolon or colon in the second half of the piece where there is one.
+MAX_SENTENCE_TOKENS = 200
+SOFT_BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013"})  # and em and en dashes
+
+
+def capped(spans: list[tuple[int, int]], sdoc: SpacyDoc, limit: int = MAX_SENTENCE_TOKENS) -> list[tuple[int, int]]:
+    """The spans, with each longer than `limit` tokens cut into pieces no longer than `limit`."""
+    pieces: list[tuple[int, int]] = []
+    for first, last in spans:
+        while last - first > limit:
+            cut = next(
+                (i + 1 for i in range(first + limit - 1, first + limit // 2, -1) if sdoc[i].text in SOFT_BREAKS),
+                first + limit,
+            )
+            pieces.append((first, _trim_space(sdoc, first, cut)))
+            first = cut
+            while first < last and sdoc[first].is_space:
+                first += 1
+        if first < last:
+            pieces.append((first, last))
+    return pieces
+
+
 def _ends_sentence(text: str, sentence_end: frozenset[str]) -> bool:
     return text in sentence_end or (len(text) > 1 and text[-1] in "!?" and not text[0].isalnum())
 
@@ -98,7 +123,13 @@ class Segmenter:
         nlp = self.tokenizer(doc.language)
         sdoc = nlp.make_doc(doc.text)
         ends = frozenset(language_data("kroniek.nlp", nlp.lang).get("sentence_end", DEFAULT_SENTENCE_END))
-        doc.sentences = [self._sentence(sdoc, first, last) for first, last in sentence_spans(sdoc, ends)]
+        spans = sentence_spans(sdoc, ends)
+        pieces = capped(spans, sdoc)
+        if len(pieces) > len(spans):
+            doc.warnings.append(
+                f"segment: {len(pieces) - len(spans)} cuts in sentences longer than {MAX_SENTENCE_TOKENS} tokens"
+            )
+        doc.sentences = [self._sentence(sdoc, first, last) for first, last in pieces]
         return doc
 
     @staticmethod
