@@ -43,3 +43,39 @@ def test_language_without_an_entity_model_says_so():
     doc = analyse("Der Angriff auf die Stadt begann am Dienstag.", language="de")
     assert doc.entities == []
     assert "entities: no entity model for language 'de'" in doc.warnings
+
+
+def _articles(sample_text: str) -> list[Document]:
+    from tests.conftest import EXAMPLES
+    from kroniek.ingest import read_paths
+
+    docs = [Document.new(sample_text), Document.new("Der Angriff auf die Stadt begann am Dienstag.")]
+    return docs + [article.to_document() for article in read_paths([EXAMPLES])]
+
+
+def test_batches_give_what_one_document_at_a_time_gives(sample_text):
+    """The entity recogniser sees a whole batch at once; the result must not depend on it."""
+    stages = ("language", "segment", "entities")
+    one_by_one = [Pipeline(stages=stages)(doc) for doc in _articles(sample_text)]
+    batched = list(Pipeline(stages=stages).pipe(_articles(sample_text), batch_size=4))
+    assert [d.to_contract() for d in batched] == [d.to_contract() for d in one_by_one]
+    assert sum(len(d.entities) for d in one_by_one) > 40
+    assert all(d.stages == list(stages) for d in batched)
+
+
+def test_one_failing_document_in_a_batch_costs_only_itself(sample_text):
+    @stage("test-fails-on-german")
+    def make_picky(settings):
+        def picky(doc: Document) -> Document:
+            if doc.language == "de":
+                raise ValueError("no German today")
+            return doc
+
+        return picky
+
+    stages = ("language", "segment", "entities", "test-fails-on-german")
+    results = list(Pipeline(stages=stages).pipe(_articles(sample_text), batch_size=8))
+    failed = [r for r in results if isinstance(r, PipelineError)]
+    assert len(failed) == 1 and "stage 'test-fails-on-german' failed" in str(failed[0])
+    assert isinstance(results[1], PipelineError)  # in input order
+    assert all(isinstance(r, Document) and r.stages == list(stages) for i, r in enumerate(results) if i != 1)

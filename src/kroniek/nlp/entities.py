@@ -16,7 +16,7 @@ from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc as SpacyDoc
 
 from kroniek.errors import InputError
-from kroniek.model import Document, Entity
+from kroniek.model import Document, Entity, Token
 from kroniek.nlp.models import load_model, model_path, run_components
 from kroniek.nlp.transformer import TransformerTagger, bio_spans
 from kroniek.registry import stage
@@ -66,24 +66,46 @@ class EntityRecogniser:
         self.kind = kind
 
     def __call__(self, doc: Document) -> Document:
-        tagger = load_tagger(doc.language, self.kind) if doc.language else None
-        if tagger is None:
-            doc.warnings.append(f"entities: no entity model for language '{doc.language}'")
-            return doc
-        sentences = [s.tokens for s in doc.sentences if s.tokens]
-        labels = tagger.tag([[t.text for t in tokens] for tokens in sentences])
-        for tokens, sentence_labels in zip(sentences, labels, strict=True):
-            for first, end, kind in bio_spans(sentence_labels):
-                start, stop = tokens[first].start, tokens[end - 1].end
-                doc.entities.append(
-                    Entity(
-                        id=f"E{len(doc.entities) + 1}",
-                        type=kind,
-                        name=doc.text[start:stop],
-                        mentions=[doc.mention(start, stop)],
-                    )
+        return self.batch([doc])[0]
+
+    def batch(self, docs: Sequence[Document]) -> list[Document]:
+        """All documents of one language through the model in one call: its batches fill up across
+        articles. Nothing is written to any document until every language's tagging has succeeded."""
+        by_language: dict[str | None, list[Document]] = {}
+        for doc in docs:
+            by_language.setdefault(doc.language, []).append(doc)
+        tagged: list[tuple[Document, list[list[Token]], list[list[str]]] | Document] = []
+        for language, group in by_language.items():
+            tagger = load_tagger(language, self.kind) if language else None
+            if tagger is None:
+                tagged += group  # no model: a warning, no entities
+                continue
+            sentences = [[s.tokens for s in doc.sentences if s.tokens] for doc in group]
+            words = [[t.text for t in tokens] for doc_sentences in sentences for tokens in doc_sentences]
+            labels = iter(tagger.tag(words))
+            for doc, doc_sentences in zip(group, sentences, strict=True):
+                tagged.append((doc, doc_sentences, [next(labels) for _ in doc_sentences]))
+        for item in tagged:
+            if isinstance(item, Document):
+                item.warnings.append(f"entities: no entity model for language '{item.language}'")
+            else:
+                _write_entities(*item)
+        return list(docs)
+
+
+def _write_entities(doc: Document, sentences: list[list[Token]], labels: list[list[str]]) -> None:
+    """One Entity per recognised span; ids go on from the document's last."""
+    for tokens, sentence_labels in zip(sentences, labels, strict=True):
+        for first, end, kind in bio_spans(sentence_labels):
+            start, stop = tokens[first].start, tokens[end - 1].end
+            doc.entities.append(
+                Entity(
+                    id=f"E{len(doc.entities) + 1}",
+                    type=kind,
+                    name=doc.text[start:stop],
+                    mentions=[doc.mention(start, stop)],
                 )
-        return doc
+            )
 
 
 @stage("entities", requires=("sentences",), assigns=("entities",))
