@@ -1,4 +1,4 @@
-"""Score the time stage on TimeML gold, as the TempEval-3 scorer does.
+"""Score the time stage on TimeML (.tml) or kroniek TSV (.tsv) gold, as the TempEval-3 scorer does.
 
     python -m kroniek.time.evaluate --gold PATH [--format table|json] [--language nl] [--errors]
 
@@ -16,11 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kroniek.errors import InputError
 from kroniek.model import Document, TimeExpression
 from kroniek.pipeline import Pipeline
 from kroniek.scoring import prf
 from kroniek.time.tagger import TimeTagger
-from kroniek.time.timeml import GoldDocument, GoldTimex, read_gold
+from kroniek.time.timeml import GoldDocument, GoldTimex, read_file
+from kroniek.time.tsvgold import read_tsv
+
+GOLD_SUFFIXES = {".tml": read_file, ".tsv": read_tsv}
 
 
 @dataclass
@@ -71,6 +75,12 @@ def score_document(gold: list[GoldTimex], system: list[TimeExpression], name: st
     return counts
 
 
+def load_gold(path: Path) -> list[GoldDocument]:
+    """The documents of a .tml or .tsv file, or of all such files in a folder (sorted by name)."""
+    files = sorted(p for p in path.rglob("*") if p.suffix in GOLD_SUFFIXES) if path.is_dir() else [path]
+    return [doc for file in files for doc in GOLD_SUFFIXES.get(file.suffix, read_file)(file)]
+
+
 def run_system(documents: Iterable[GoldDocument], language: str | None) -> Iterable[tuple[GoldDocument, Document]]:
     segment = Pipeline(stages=("segment",))
     tagger = TimeTagger()
@@ -81,7 +91,7 @@ def run_system(documents: Iterable[GoldDocument], language: str | None) -> Itera
 
 def evaluate(path: Path, language: str | None = None) -> tuple[dict[str, object], Counts]:
     total = Counts()
-    documents = read_gold(path)
+    documents = load_gold(path)
     for gold, doc in run_system(documents, language):
         total.add(score_document(gold.timexes, doc.times, gold.name))
     value_accuracy = total.value_right / total.relaxed if total.relaxed else 0.0
@@ -117,7 +127,7 @@ def format_table(report: dict[str, object]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kroniek.time.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, required=True, help="a .tml file or a folder of .tml files")
+    parser.add_argument("--gold", type=Path, required=True, help="a .tml or .tsv file, or a folder of them")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--language", help="language of the gold texts (default: xml:lang of the file, else en)")
     parser.add_argument("--errors", action="store_true", help="also list misses, spurious and wrong values")
@@ -125,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.gold.exists():
         print(f"{args.gold}: no such file or folder", file=sys.stderr)
         return 2
-    report, total = evaluate(args.gold, args.language)
+    try:
+        report, total = evaluate(args.gold, args.language)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return 2
     print(json.dumps(report, indent=2) if args.format == "json" else format_table(report))
     if args.errors:
         print("\n".join(total.errors), file=sys.stderr)

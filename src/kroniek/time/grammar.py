@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
+from kroniek.time.gate import PLACEHOLDER, kind_prefixes, offered, required_kinds
+
 APOSTROPHE = "\u2019"  # typographic apostrophe, read as '
-PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([a-z_0-9]+))?\}")
 
 DIGIT_PATTERNS = {
     "day": r"0?[1-9]|[12]\d|3[01]",
@@ -25,6 +26,7 @@ DIGIT_PATTERNS = {
     "year": r"(?:1[5-9]|20)\d\d",
     "hour": r"[01]?\d|2[0-3]",
     "minute": r"[0-5]\d",
+    "second": r"[0-5]\d",
 }
 
 
@@ -53,6 +55,7 @@ class Rule:
     regex: re.Pattern[str]
     groups: dict[str, str]  # group name -> placeholder kind
     options: dict[str, Any]
+    needs: frozenset[str] = frozenset()  # kinds every match contains (see gate.py)
 
 
 @dataclass
@@ -91,6 +94,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         ("season", "seasons"),
         ("holiday", "holidays"),
         ("rel", "relative"),
+        ("span", "span_relative"),
         ("mod", "mods"),
         ("deictic", "deictic"),
         ("fixed", "fixed"),
@@ -154,9 +158,10 @@ def compile_rule(index: int, spec: dict[str, Any], lexicon: Lexicon, mod_prefix:
         prefix, prefix_groups = compile_pattern(mod_prefix, lexicon)
         body = f"(?:{prefix})?(?:{body})"
         groups.update(prefix_groups)
-    regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    # Not inside a hyphenated compound: "Goede Vrijdag-akkoord" is an agreement, "1946-1996" two years.
+    regex = re.compile(rf"(?<!\w)(?:{body})(?!\w|-[^\W\d])", re.IGNORECASE)
     options = {k: v for k, v in spec.items() if k not in {"pattern", "action", "mods"}}
-    return Rule(index, spec["action"], regex, groups, options)
+    return Rule(index, spec["action"], regex, groups, options, required_kinds(spec["pattern"]))
 
 
 class Grammar:
@@ -165,9 +170,15 @@ class Grammar:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.lexicon = build_lexicon(data)
+        self.prefixes = kind_prefixes(self.lexicon.words)
         self.rules = [
             compile_rule(i, spec, self.lexicon, data.get("mod_prefix", ""))
             for i, spec in enumerate(data.get("rules", []))
+        ]
+        # Look-alikes that are not time expressions: ages ("84 jaar geworden"), names ("Euro 2000").
+        self.ignore = [
+            re.compile(rf"(?<!\w)(?:{compile_pattern(p, self.lexicon)[0]})(?!\w)", re.IGNORECASE)
+            for p in data.get("ignore", [])
         ]
         self.since = _preceding_word_pattern(data.get("since", []))
         self.date_time_glue = re.compile(data.get("date_time_glue", r"^\s*$"), re.IGNORECASE)
@@ -177,7 +188,17 @@ class Grammar:
 
     def find(self, text: str) -> list[Match]:
         """The longest leftmost matches that do not overlap; earlier rules win ties."""
-        candidates = [m for rule in self.rules for found in rule.regex.finditer(text) if (m := self._read(rule, found))]
+        kinds = offered(text, self.prefixes)
+        candidates = [
+            m
+            for rule in self.rules
+            if rule.needs <= kinds
+            for found in rule.regex.finditer(text)
+            if (m := self._read(rule, found))
+        ]
+        ignored = [found.span() for pattern in self.ignore for found in pattern.finditer(text)] if candidates else []
+        if ignored:
+            candidates = [m for m in candidates if not any(m.start < e and s < m.end for s, e in ignored)]
         candidates.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule.index))
         chosen: list[Match] = []
         for candidate in candidates:
@@ -207,7 +228,7 @@ class Grammar:
         return Match(start, end, rule, fields, spans)
 
     def _parse(self, kind: str, text: str) -> Any:
-        if kind in {"day", "month_num", "year", "hour", "minute", "ordinal_num"}:
+        if kind in {"day", "month_num", "year", "hour", "minute", "second", "ordinal_num"}:
             return int(re.match(r"\d+", text)[0])  # type: ignore[index]
         if kind == "num" and text[0].isdigit():
             mark = self.lexicon.decimal_mark

@@ -8,6 +8,7 @@ Each rule action of the data files names one function in ``ACTIONS``. A value th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -58,7 +59,10 @@ def duration_value(n: float | None, unit: str) -> str:
 
 def date_action(fields: Fields, ctx: Context, options: dict[str, Any]) -> Reading | None:
     """Dates built from whatever parts matched: year, month, day, weekday, part of day, season,
-    holiday, quarter; missing parts come from the publication date and the direction."""
+    holiday, quarter; missing parts come from the publication date and the direction. A rule may fix
+    the part of day: "de nacht van zaterdag op zondag" is Saturday night."""
+    if "daypart" in options:
+        fields = {**fields, "daypart": options["daypart"]}
     if "holiday" in fields:
         return _holiday(fields, ctx)
     if "day" in fields or "month" in fields or "month_num" in fields or "month_name" in fields:
@@ -180,6 +184,9 @@ def _holiday(fields: Fields, ctx: Context) -> Reading:
     if interval is None:
         return Reading(kind, None)
     first, last = interval
+    point = {"START": first, "MID": first + (last - first) / 2, "END": last}.get(fields.get("mod") or "")
+    if period and point is not None:  # "het einde van de ramadan": a day, not the month
+        return Reading("DATE", point.isoformat())
     if period:
         return Reading(kind, f"P{(last - first).days + 1}D", anchor=first.isoformat())
     return Reading(kind, first.isoformat() + (f"T{spec['part']}" if spec.get("part") else ""))
@@ -188,9 +195,11 @@ def _holiday(fields: Fields, ctx: Context) -> Reading:
 def relative_action(fields: Fields, ctx: Context, options: dict[str, Any]) -> Reading | None:
     """ "vorige week" (a date), "de afgelopen drie dagen" and "de laatste weken" (durations up to now)."""
     unit: Unit = fields["unit"]
-    rel = fields["rel"]
-    if "num" in fields or unit.plural:
-        n = fields.get("num")
+    rel = fields.get("rel", -1)
+    # "het afgelopen jaar" is the year up to now, "afgelopen weekend" still the last weekend
+    span = "span" in fields and unit.code != "WE"
+    if "num" in fields or unit.plural or span:
+        n = fields.get("num", None if unit.plural else 1)
         anchor = ctx.published.isoformat() if ctx.published else None
         return Reading("DURATION", duration_value(n, unit.code), anchor=anchor)
     if ctx.published is None:
@@ -217,18 +226,43 @@ def ago_action(fields: Fields, ctx: Context, options: dict[str, Any]) -> Reading
 
 
 def duration_action(fields: Fields, ctx: Context, options: dict[str, Any]) -> Reading | None:
+    """ "drie weken", "jarenlang"; "7 minuten en 47 seconden" is one duration, PT7M47S."""
     unit: Unit = fields.get("unit") or fields["unit_plural"]
     n = fields.get("num") if "num" in fields else (None if unit.plural else 1)
-    return Reading("DURATION", duration_value(n, unit.code))
+    value: str | None = duration_value(n, unit.code)
+    if value and "unit2" in fields and "num2" in fields:
+        value = _join_durations(value, duration_value(fields["num2"], fields["unit2"].code))
+    return Reading("DURATION", value)
+
+
+def _join_durations(first: str, second: str) -> str | None:
+    """P1Y + P6M = P1Y6M, PT7M + PT47S = PT7M47S; None when the second is not the smaller unit."""
+    order = ["Y", "M", "W", "D", "TH", "TM", "TS"]
+
+    def parts(value: str) -> list[tuple[str, str]]:
+        date, _, clock = value[1:].partition("T")
+        found = [(m[2], m[1]) for m in re.finditer(r"(\d+|X)([YMWD])", date)]
+        return found + [("T" + m[2], m[1]) for m in re.finditer(r"(\d+|X)([HMS])", clock)]
+
+    both = parts(first) + parts(second)
+    units = [unit for unit, _ in both]
+    if len(both) != 2 or any(u not in order for u in units) or order.index(units[0]) >= order.index(units[1]):
+        return None
+    date = "".join(n + u for u, n in both if not u.startswith("T"))
+    clock = "".join(n + u[1] for u, n in both if u.startswith("T"))
+    return "P" + date + ("T" + clock if clock else "")
 
 
 def set_action(fields: Fields, ctx: Context, options: dict[str, Any]) -> Reading | None:
-    """ "elke maandag" = XXXX-WXX-1, "elke ochtend" = XXXX-XX-XXTMO, "elke drie dagen" = P3D."""
+    """ "elke maandag" = XXXX-WXX-1, "elke ochtend" = XXXX-XX-XXTMO, "elke drie dagen" = P3D, "one day a
+    week" = P1W."""
     if "weekday" in fields:
         part = f"T{fields['daypart']}" if fields.get("daypart") else ""
         return Reading("SET", f"XXXX-WXX-{fields['weekday']}{part}")
     if "daypart" in fields:
         return Reading("SET", f"XXXX-XX-XXT{fields['daypart']}")
+    if "unit2" in fields:  # "one day a week", "twice a year": the period that repeats
+        return Reading("SET", duration_value(1, fields["unit2"].code))
     return Reading("SET", duration_value(fields.get("num"), fields["unit"].code))
 
 
@@ -251,13 +285,15 @@ def fixed_action(fields: Fields, ctx: Context, options: dict[str, Any]) -> Readi
 
 def clock_action(fields: Fields, ctx: Context, options: dict[str, Any]) -> Reading | None:
     """ "om 14.30 uur", "2:30 p.m.": on the publication day until a date in the sentence says otherwise."""
-    hour, minute = fields["hour"], fields.get("minute", 0)
-    ampm = fields.get("ampm")
+    hour, minute = fields.get("hour", fields.get("hour_num")), fields.get("minute", 0)
+    if not isinstance(hour, int) or not 0 <= hour <= 24:  # "om anderhalf uur", "om enkele uren"
+        return None
+    ampm = fields.get("ampm") or fields.get("ampm2")
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    clock = f"T{hour:02d}:{minute:02d}"
+    clock = f"T{hour:02d}:{minute:02d}" + (f":{fields['second']:02d}" if "second" in fields else "")
     return Reading("TIME", ctx.published.isoformat() + clock if ctx.published else None)
 
 

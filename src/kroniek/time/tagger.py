@@ -99,8 +99,9 @@ def _range(match: Match, ctx: Context) -> list[tuple[int, int, Reading]]:
 
 
 def _date_clock_times(found: list[Found], text: str, grammar: Grammar) -> list[Found]:
-    """ "woensdag om 14.30 uur": the clock time takes its day from the date right beside it."""
-    out = list(found)
+    """ "woensdag om 14.30 uur": the clock time takes its day from the date right beside it; with
+    nothing but a space or comma between ("3/9/2005 11:16 PM") the two are one expression."""
+    out: list[Found | None] = list(found)
     for i, item in enumerate(found):
         if item.action != "clock" or item.reading.value is None:
             continue
@@ -108,12 +109,17 @@ def _date_clock_times(found: list[Found], text: str, grammar: Grammar) -> list[F
             if not 0 <= j < len(found) or not DAY_VALUE.match(found[j].reading.value or ""):
                 continue
             left, right = sorted((found[j], item), key=lambda f: f.start)
-            if grammar.date_time_glue.match(text[left.end : right.start]):
+            glue = text[left.end : right.start]
+            if grammar.date_time_glue.match(glue):
                 clock = item.reading.value[item.reading.value.index("T") :]
                 day = (found[j].reading.value or "")[:10]
-                out[i] = replace(item, reading=replace(item.reading, value=day + clock))
+                reading = replace(item.reading, value=day + clock)
+                if j == i - 1 and not glue.strip(" ,"):
+                    out[i], out[j] = replace(item, start=left.start, reading=reading), None
+                else:
+                    out[i] = replace(item, reading=reading)
                 break
-    return out
+    return [f for f in out if f is not None]
 
 
 @stage("time", requires=("sentences",), assigns=("times",))
