@@ -14,36 +14,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from kroniek.nlp.evaluate_entities import CORPORA, read_conll, score
+from common import ensure_frog, run_measured
+
+from kroniek.nlp.evaluate_entities import CORPORA, read_conll
+from kroniek.nlp.transformer import score_entities
 
 ROOT = Path(__file__).resolve().parents[1]
 FROG_LABELS = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC", "PRO": "MISC", "EVE": "MISC"}
 FROG_MODULES_OFF = "tmpacl"  # tokenizer, multi-word units, parser, morphology, chunker, lemmatizer
-
-
-def ensure_frog() -> str:
-    if shutil.which("frog") is None:
-        if os.geteuid() != 0:
-            sys.exit("frog is missing: apt-get install frog frogdata (as root)")
-        subprocess.run(["apt-get", "install", "-y", "-qq", "frog", "frogdata"], check=True)
-    return shutil.which("frog") or "frog"
-
-
-def run_measured(command: list[str], **kwargs: Any) -> tuple[subprocess.CompletedProcess[str], float, float]:
-    """Run a command; its wall seconds and the peak RSS (MB) of the largest child so far."""
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True, **kwargs)
-    seconds = time.perf_counter() - started
-    return done, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def frog_tags(frog: str, sentences: list[list[str]], workdir: Path) -> tuple[list[list[str]], float, float, float]:
@@ -141,7 +125,7 @@ def main() -> None:
         ours_speed = kroniek_speed(words, Path(folder))
     if len(tags) != len(gold) or any(len(t) != len(g) for t, g in zip(tags, gold, strict=False)):
         sys.exit("Frog's output does not align with the gold tokens")
-    frog_scores = score(gold, tags)
+    frog_scores = score_entities(gold, tags)
     ours = kroniek_scores(split_file)
     tokens = sum(len(w) for w in words)
     frog_rate = tokens / max(frog_seconds - frog_startup, 1e-9)

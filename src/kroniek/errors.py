@@ -6,7 +6,8 @@ Exception tree::
     ├── InputError        bad input: a file, a date, an option (CLI exit code 2)
     │   └── IngestError   one source could not be read into an article
     ├── PipelineError     a stage broke the document contract or is unknown
-    └── StoreError        the database could not be opened or written
+    ├── StoreError        the database could not be opened or written
+    └── BatchError        the batch engine could not start, reach its workers or write its output
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ class Errors:
     E011 = "unsupported language '{value}': choose one of {choices}"
     E012 = "invalid date '{value}': use YYYY, YYYY-MM, YYYY-MM-DD or a TIMEX3 date such as 2017-W24"
     E013 = "unknown entity recogniser '{value}' (KRONIEK_NER): choose one of {choices}"
+    E014 = (
+        "the API token (--token, KRONIEK_TOKEN) must be at least {minimum} printable ASCII characters without"
+        " spaces (got {length}): make one with python -c 'import secrets; print(secrets.token_urlsafe())'"
+    )
+    E015 = "{option} needs --engine dask"
+    E016 = "say where the results go: --db URL, --out DIR, or both"
     E020 = "unknown stage '{name}': known stages are {known}"
     E021 = "stage '{name}' returned {got}, not a Document: each stage must return the document it was given"
     E022 = "stage '{name}' wrote {kind} offsets [{start}:{end}] that do not match the text"
@@ -42,6 +49,13 @@ class Errors:
     )
     E024 = "stage '{name}' failed on this document ({error}); please report it with the document"
     E009 = "{path}: not analysed: {reason}"
+    E050 = "cannot reach the Dask scheduler at {address}: {reason}"
+    E051 = "the Dask scheduler at {address} has no workers after {seconds:g} s: start some with `dask worker {address}`"
+    E052 = "{path}: not analysed: the worker analysing it died {times} times (out of memory, or a crash in a model)"
+    E053 = "cannot write the Parquet output to {path}: {reason}"
+    E060 = "no story with id '{story_id}' in {path} (`kroniek stories` lists them)"
+    E061 = "'{text}': no {kinds} has that id or name in {path}"
+    E062 = "cannot write the export to {path}: {reason}"
 
 
 class KroniekError(Exception):
@@ -65,4 +79,8 @@ class PipelineError(KroniekError):
 
 
 class StoreError(KroniekError):
+    pass
+
+
+class BatchError(KroniekError):
     pass

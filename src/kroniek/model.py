@@ -21,6 +21,7 @@ EntityType = Literal["PER", "ORG", "LOC", "MISC"]
 TimeType = Literal["DATE", "TIME", "DURATION", "SET"]
 Approximation = Literal["exact", "about", "more_than", "at_least", "less_than", "at_most"]
 PlaceKind = Literal["country", "region", "city", "district", "landmark", "border", "place"]
+PlacePrecision = Literal["continent", "country", "region", "city", "district", "landmark"]
 Certainty = Literal["asserted", "reported", "hedged", "denied", "unconfirmed", "retracted"]
 
 
@@ -73,6 +74,11 @@ class Place(_Model):
     within: list[str] = Field(
         default_factory=list,
         description="gazetteer ids of the places it lies in: a landmark's city, a border's countries",
+    )
+    admin1: str | None = Field(None, description="name of the first-level region (province, state) it lies in")
+    admin1_code: str | None = Field(None, description="GeoNames admin1 code of that region, e.g. IQ.07")
+    precision: PlacePrecision | None = Field(
+        None, description="what the point stands for: continent, country, region, city, district or landmark"
     )
 
 

@@ -110,9 +110,9 @@ class Pipeline:
         better than one article does; every other stage runs per document as in `__call__`. Each
         document keeps its own time budget, and one failing document never costs the others.
         """
-        self.load()
         pending = iter(docs)
         while batch := list(itertools.islice(pending, max(1, batch_size))):
+            self.load()  # models load on the first batch, outside any document's budget
             yield from self._run_batch(batch)
 
     def _run_batch(self, docs: list[Document]) -> list[Document | PipelineError]:
@@ -230,17 +230,28 @@ def _interrupt_after(seconds: float) -> Iterator[None]:
         yield
         return
 
+    active = [True]
+
     def on_alarm(signum: int, frame: FrameType | None) -> None:
+        if not active[0]:  # the stage is over: nothing to interrupt, and no alarm to set again
+            return
         # Again soon, in case this lands where Python ignores exceptions (a __del__, a gc callback).
         signal.setitimer(signal.ITIMER_REAL, 0.1)
         raise _OverBudget
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)  # inside the try: a tiny budget fires at once
         yield
     finally:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:  # even when the alarm fires just before it is cancelled
-            signal.signal(signal.SIGALRM, previous)
+        # An alarm may land anywhere in here, before `active` is cleared: start over until the timer is off
+        # and the previous handler is back, so no re-armed alarm outlives this block (it would kill the
+        # process once the default handler is back).
+        while True:
+            try:
+                active[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except _OverBudget:
+                continue

@@ -30,6 +30,10 @@ class Settings:
     max_size_mb: float = 10.0
     ner: str = "accurate"
     time_budget_s: float = 60.0
+    token: str | None = None  # for writes and analyses over HTTP; see kroniek.api.security
+    rate_limit: float = 20.0
+    rate_burst: float = 100.0
+    write_rate_limit: float = 60.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -71,4 +75,11 @@ SETTINGS = (
     Setting("time_budget_s", "KRONIEK_TIME_BUDGET", float,
             "seconds per document before a stage is stopped (0: no limit)"),
     Setting("ner", "KRONIEK_NER", str.lower, "entity recogniser: accurate (transformer) or fast (CNN)"),
+    Setting("token", "KRONIEK_TOKEN", str.strip,
+            "token the HTTP API asks of writes and analyses (Authorization: Bearer); generated when serving"
+            " on a non-loopback address without one"),
+    Setting("rate_limit", "KRONIEK_RATE_LIMIT", float, "HTTP requests per second per client address (0: no limit)"),
+    Setting("rate_burst", "KRONIEK_RATE_BURST", float, "HTTP requests a client may send at once above the rate"),
+    Setting("write_rate_limit", "KRONIEK_WRITE_RATE_LIMIT", float,
+            "HTTP writes and analyses per minute per client address (0: no limit)"),
 )

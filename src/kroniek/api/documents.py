@@ -14,6 +14,7 @@ from kroniek.api.models import (
     AnalyseRequest,
     DocumentIn,
     DocumentSummary,
+    ErrorResponse,
     IngestResponse,
     IngestResult,
     Page,
@@ -23,6 +24,10 @@ from kroniek.model import Document
 from kroniek.store.queries import DocumentQuery
 
 router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
+# FastAPI answers 400 itself for a body it cannot decode (not UTF-8); malformed JSON is a 422.
+BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "the body could not be decoded"}
+}
 
 
 async def backend(request: Request) -> Backend:
@@ -34,13 +39,18 @@ async def backend(request: Request) -> Backend:
 Service = Annotated[Backend, Depends(backend)]
 
 
-@router.post("/analyse", response_model=Document)
+@router.post("/analyse", response_model=Document, responses=BODY_RESPONSES)
 def analyse(request: AnalyseRequest, service: Service) -> Document:
     """Analyse one article and return the JSON contract; nothing is stored."""
     return service.analyse(request.text, published=request.published, language=request.language, title=request.title)
 
 
-@router.post("/documents", response_model=IngestResponse, status_code=201)
+@router.post(
+    "/documents",
+    response_model=IngestResponse,
+    status_code=201,
+    responses={**BODY_RESPONSES, 200: {"model": IngestResponse, "description": "every article was already stored"}},
+)
 def ingest(
     body: Annotated[DocumentIn | list[DocumentIn], Body(description="one article or a list of them")],
     service: Service,

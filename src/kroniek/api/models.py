@@ -7,6 +7,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kroniek.export.rows import COLUMNS
 from kroniek.model import Certainty
 
 T = TypeVar("T")
@@ -113,6 +114,85 @@ class Bin(_Body):
 class Histogram(_Body):
     bucket: Literal["day", "month", "year"]
     bins: list[Bin] = Field(description="non-empty bins, oldest first")
+
+
+class StoryRow(_Body):
+    """A story: articles about the same news, with where most of its events are (the CSV and GeoJSON row)."""
+
+    id: str
+    label: str | None = Field(description="the title of its first article")
+    first_seen: dt.date | None = Field(description="publication date of its first article")
+    last_seen: dt.date | None = Field(description="publication date of its latest article")
+    documents: int = Field(description="articles in the story")
+    events: int = Field(description="real events its articles report (reports of one event counted once)")
+    place: str | None = Field(description="the place most of its events are at")
+    country: str | None
+    lat: float | None
+    lon: float | None
+
+
+class StoryArticle(_Body):
+    id: str
+    title: str | None
+    published: dt.date | None
+    language: str | None
+    source: str | None
+    url: str | None
+    score: float | None = Field(description="similarity to the story when assigned; null for its first article")
+    reason: str | None = Field(description="why the article joined the story")
+
+
+class StoryDetail(StoryRow):
+    articles: list[StoryArticle] = Field(description="oldest first")
+
+
+class TimelineSource(_Body):
+    """One article's report of an event."""
+
+    doc_id: str
+    local_id: str = Field(description="the event's id within the document")
+    published: dt.date | None
+    source: str | None = Field(description="outlet, else the article's title")
+    certainty: Certainty | None
+    title: str | None
+    url: str | None
+    language: str | None
+
+
+_COLUMN = {column.name: column.help for column in COLUMNS}
+
+
+class TimelineEvent(_Body):
+    """One real event with its reports, in the export's columns (ACLED's names where they apply)."""
+
+    event_id: str = Field(description=_COLUMN["event_id"])
+    event_date: dt.date | None = Field(description=_COLUMN["event_date"])
+    time_precision: int | None = Field(description=_COLUMN["time_precision"])
+    event_type: str = Field(description=_COLUMN["event_type"])
+    sub_event_type: str | None = Field(description=_COLUMN["sub_event_type"])
+    actor1: str | None = Field(description=_COLUMN["actor1"])
+    assoc_actor_1: str | None = Field(description=_COLUMN["assoc_actor_1"])
+    actor2: str | None = Field(description=_COLUMN["actor2"])
+    assoc_actor_2: str | None = Field(description=_COLUMN["assoc_actor_2"])
+    country: str | None = Field(description=_COLUMN["country"])
+    country_code: str | None = Field(description=_COLUMN["country_code"])
+    admin1: str | None = Field(description=_COLUMN["admin1"])
+    location: str | None = Field(description=_COLUMN["location"])
+    latitude: float | None = Field(description=_COLUMN["latitude"])
+    longitude: float | None = Field(description=_COLUMN["longitude"])
+    geo_precision: int | None = Field(description=_COLUMN["geo_precision"])
+    source: str | None = Field(description=_COLUMN["source"])
+    notes: str | None = Field(description=_COLUMN["notes"])
+    fatalities: int | float | None = Field(description=_COLUMN["fatalities"])
+    certainty: Certainty | None = Field(description=_COLUMN["certainty"])
+    story_id: str | None = Field(description=_COLUMN["story_id"])
+    reports: int = Field(description=_COLUMN["reports"])
+    first_report: dt.date | None = Field(description=_COLUMN["first_report"])
+    last_report: dt.date | None = Field(description=_COLUMN["last_report"])
+    doc_id: str = Field(description=_COLUMN["doc_id"])
+    url: str | None = Field(description=_COLUMN["url"])
+    timex: str | None = Field(description=_COLUMN["timex"])
+    sources: list[TimelineSource] = Field(description="the articles reporting it, first report first")
 
 
 class ErrorBody(_Body):

@@ -62,11 +62,12 @@ async def event_query(
     certainty: Annotated[Certainty | None, Query(description="certainty of the claim the event is reported in")] = None,
     q: Text = None,
     doc: Doc = None,
+    story: Annotated[str | None, Query(description="story id: events reported by the story's articles")] = None,
     limit: Limit = 100,
 ) -> EventQuery:
     return EventQuery(
         since=since, until=until, place=place, actor=actor, type=type, limit=limit,
-        country=country, bbox=parse_bbox(bbox), certainty=certainty, q=q, doc=doc,
+        country=country, bbox=parse_bbox(bbox), certainty=certainty, q=q, doc=doc, story=story,
     )  # fmt: skip
 
 

@@ -9,9 +9,10 @@ from fastapi.staticfiles import StaticFiles
 from kroniek.api.errors import ApiError
 from kroniek.web import static_dir
 
-# Defence in depth: the UI writes data with textContent only; the policy also forbids inline and foreign script.
+# Defence in depth: the UI writes data with textContent only; the policy also forbids inline and foreign script,
+# and inline style (the UI and Leaflet set styles through the DOM, which the policy allows).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
     " connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 

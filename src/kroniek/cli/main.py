@@ -7,7 +7,8 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -15,19 +16,22 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from kroniek import __version__
 from kroniek.cli import output
+from kroniek.cli.batch import batch
+from kroniek.cli.export import export
+from kroniek.cli.geo import geo
 from kroniek.cli.link import entity, stories
-from kroniek.cli.options import DbOption
+from kroniek.cli.options import ActorOption, DbOption, PlaceOption, SinceOption, TypeOption, UntilOption
 from kroniek.cli.report import render
 from kroniek.cli.serve import serve
+from kroniek.cli.timeline import timeline
 from kroniek.errors import IngestError, InputError, KroniekError, PipelineError
 from kroniek.ingest import parse_date, read_paths
-from kroniek.ingest.readers import JSONL_SUFFIXES, count_articles
+from kroniek.ingest.readers import JSONL_SUFFIXES, Article, count_articles
 from kroniek.link.across import link_pending
-from kroniek.model import json_schema
+from kroniek.model import Document, json_schema
 from kroniek.pipeline import DEFAULT_STAGES, Pipeline, stage_specs
 from kroniek.settings import Settings
 from kroniek.store import EventFilter, Store
@@ -43,6 +47,7 @@ out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
+ANALYSIS_BATCH = 16  # articles that go through the entity recogniser together
 
 
 class ReportFormat(StrEnum):
@@ -155,31 +160,51 @@ def analyse(
     date, language = _published(published), _language(lang, settings)
     pipeline = Pipeline(settings, disable=disable or ())
     single = path.is_file() and path.suffix.lower() not in JSONL_SUFFIXES
-    errors = undated = 0
-    for result in read_paths([path], published=date, language=language, max_size_mb=settings.max_size_mb):
-        if isinstance(result, IngestError):
+    failures: list[IngestError] = []
+    undated = 0
+    articles = _readable(
+        read_paths([path], published=date, language=language, max_size_mb=settings.max_size_mb), failures
+    )
+    for article, doc in analysed(pipeline, articles):
+        if isinstance(doc, PipelineError):  # a stage failed or ran out of time: this article, not the batch
             if single:
-                raise result
-            _report_error(result)
-            errors += 1
-            continue
-        pipeline.load()  # models load before the first article's time budget starts
-        try:
-            doc = pipeline(result.to_document())
-        except PipelineError as error:  # a stage failed or ran out of time: this article, not the batch
-            if single:
-                raise
-            _report_error(IngestError("E009", path=result.origin, reason=error))
-            errors += 1
+                raise doc
+            failures.append(IngestError("E009", path=article.origin, reason=doc))
             continue
         undated += doc.document.published is None
         if format is ReportFormat.json:
             out.file.write(doc.to_json(indent=2 if single else None) + "\n")
         else:
             render(doc, out)
+    if single and failures:
+        raise failures[0]
+    for failure in failures:
+        _report_error(failure)
     _warn_undated(undated)
-    if errors:
+    if failures:
         raise typer.Exit(2)
+
+
+def _readable(results: Iterable[Article | IngestError], failures: list[IngestError]) -> Iterator[Article]:
+    """The articles that could be read; the others go to `failures`."""
+    for result in results:
+        if isinstance(result, IngestError):
+            failures.append(result)
+        else:
+            yield result
+
+
+def analysed(pipeline: Pipeline, articles: Iterable[Article]) -> Iterator[tuple[Article, Document | PipelineError]]:
+    """Each article with its analysis (or the error that stopped it), in order, analysed in batches."""
+    waiting: deque[Article] = deque()
+
+    def documents() -> Iterator[Document]:
+        for article in articles:
+            waiting.append(article)
+            yield article.to_document()
+
+    for result in pipeline.pipe(documents(), batch_size=ANALYSIS_BATCH):
+        yield waiting.popleft(), result
 
 
 @app.command()
@@ -196,49 +221,40 @@ def ingest(
     date, language = _published(published), _language(lang, settings)
     pipeline = Pipeline(settings, disable=disable or ())
     total = count_articles(paths)
-    stored = skipped = undated = 0
+    stored = undated = 0
     failures: list[IngestError] = []
-    with Store(settings.db) as store, _progress() as progress:
+    with Store(settings.db) as store, output.progress(err) as progress:
         task = progress.add_task("analysing", total=total)
-        for result in read_paths(paths, published=date, language=language, max_size_mb=settings.max_size_mb):
+        readable = _readable(
+            read_paths(paths, published=date, language=language, max_size_mb=settings.max_size_mb), failures
+        )
+        new = _not_stored(store, readable, lambda: progress.advance(task))
+        for article, doc in analysed(pipeline, new):
             progress.advance(task)
-            if isinstance(result, IngestError):
-                failures.append(result)
-                continue
-            doc = result.to_document()
-            if store.has(doc.id):  # a rerun after a crash skips what was stored, before any analysis
-                skipped += 1
-                continue
-            pipeline.load()  # models load on the first document to analyse; a missing one stops the run
-            try:
-                doc = pipeline(doc)
-            except PipelineError as error:  # a stage failed or ran out of time: this document, not the batch
-                failures.append(IngestError("E009", path=result.origin, reason=error))
+            if isinstance(doc, PipelineError):  # a stage failed or ran out of time: this document, not the batch
+                failures.append(IngestError("E009", path=article.origin, reason=doc))
                 continue
             undated += doc.document.published is None
             stored += store.add(doc)
-        progress.update(task, description="linking across articles")
+        progress.update(task, completed=total, description="linking across articles")
         link_pending(store)  # this run's articles, and any a crash left unlinked, oldest first
         held = store.count()
+    skipped = total - stored - len(failures)
     for failure in failures:
         _report_error(failure)
     _warn_undated(undated)
-    err.print(
-        f"{stored} stored, {skipped} already stored, {len(failures)} failed; {store.path} holds {held} documents"
-    )
+    err.print(f"{stored} stored, {skipped} already stored, {len(failures)} failed; {store.path} holds {held} documents")
     if failures:
         raise typer.Exit(2)
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    )
+def _not_stored(store: Store, articles: Iterable[Article], skip: Callable[[], None]) -> Iterator[Article]:
+    """The articles whose text is not stored yet: a rerun after a crash skips the rest before analysing."""
+    for article in articles:
+        if store.has(article.to_document().id):
+            skip()
+        else:
+            yield article
 
 
 @app.command()
@@ -299,11 +315,11 @@ EVENT_COLUMNS = (
 @exits_cleanly
 def events(
     db: DbOption = None,
-    since: Annotated[str | None, typer.Option(help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
-    until: Annotated[str | None, typer.Option(help="up to this date, inclusive")] = None,
-    place: Annotated[str | None, typer.Option(help="place name (part of it) or country code")] = None,
-    actor: Annotated[str | None, typer.Option(help="actor name (part of it)")] = None,
-    type: Annotated[str | None, typer.Option("--type", help="event type or its prefix")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    place: PlaceOption = None,
+    actor: ActorOption = None,
+    type: TypeOption = None,
     format: Annotated[EventFormat, typer.Option("--format", "-f")] = EventFormat.table,
     limit: Annotated[int, typer.Option(min=1)] = 1000,
 ) -> None:
@@ -341,6 +357,7 @@ EVALUATORS: dict[str, tuple[str, tuple[str, ...]]] = {
     "time": ("kroniek.time.evaluate", ()),
     "geo": ("kroniek.geo.evaluate", ()),
     "quantities": ("kroniek.quantities.evaluate", ()),
+    "stories": ("kroniek.link.evaluate", ("stories",)),
 }
 
 
@@ -375,6 +392,10 @@ def schema() -> None:
 app.command()(exits_cleanly(serve))
 app.command()(exits_cleanly(stories))
 app.command()(exits_cleanly(entity))
+app.command()(exits_cleanly(batch))
+app.command()(exits_cleanly(export))
+app.command()(exits_cleanly(timeline))
+app.command()(exits_cleanly(geo))
 
 
 def _version(value: bool) -> None:

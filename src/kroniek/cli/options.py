@@ -15,3 +15,10 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+# The event filters of `kroniek events` and `kroniek export`.
+SinceOption = Annotated[str | None, typer.Option(help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)")]
+UntilOption = Annotated[str | None, typer.Option(help="up to this date, inclusive")]
+PlaceOption = Annotated[str | None, typer.Option(help="place name (part of it) or country code")]
+ActorOption = Annotated[str | None, typer.Option(help="actor name (part of it)")]
+TypeOption = Annotated[str | None, typer.Option("--type", help="event type or its prefix")]

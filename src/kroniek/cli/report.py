@@ -9,7 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from kroniek.model import Document
+from kroniek.events.stage import five_w
+from kroniek.model import Document, Event
 
 STYLES = {
     "PER": "bold magenta",
@@ -46,9 +47,18 @@ def _table(title: str, columns: Iterable[str], rows: Iterable[Iterable[object]])
     return table
 
 
+FIVE_W = ("who", "what", "whom", "where", "when", "how many", "modality", "according to")
+
+
+def _source(doc: Document, event: Event) -> str:
+    """The claim an event is reported in: its source and certainty ("regeringsbronnen, reported")."""
+    claim = next((c for c in doc.claims if c.id == event.claim), None)
+    if claim is None:
+        return ""
+    return f"{claim.source_text or doc.name_of(claim.source) or '?'}, {claim.certainty}"
+
+
 def _sections(doc: Document) -> list[Table]:
-    entity_names = {e.id: e.name for e in doc.entities}
-    place_names = {p.id: p.name for p in doc.places}
     candidates: list[tuple[str, tuple[str, ...], list[tuple[object, ...]]]] = [
         (
             "Entities",
@@ -66,23 +76,12 @@ def _sections(doc: Document) -> list[Table]:
             ("text", "value", "approximation", "unit", "counts"),
             [(q.text, q.value, q.approximation, q.unit, q.counts) for q in doc.quantities],
         ),
+        ("Events (5W1H)", FIVE_W, [(*five_w(v, doc).values(), _source(doc, v)) for v in doc.events]),
         (
-            "Events",
-            ("type", "trigger", "actors", "targets", "place", "time"),
-            [
-                (
-                    v.type,
-                    v.trigger.text,
-                    ", ".join(entity_names.get(a, a) for a in v.actors),
-                    ", ".join(entity_names.get(t, t) for t in v.targets),
-                    place_names.get(v.place or ""),
-                    v.time,
-                )
-                for v in doc.events
-            ],
+            "Claims",
+            ("source", "via", "cue", "certainty"),
+            [(c.source_text or doc.name_of(c.source), doc.name_of(c.via), c.cue, c.certainty) for c in doc.claims],
         ),
-        ("Claims", ("source", "via", "cue", "certainty"),
-         [(c.source_text or doc.name_of(c.source), doc.name_of(c.via), c.cue, c.certainty) for c in doc.claims]),
     ]
     return [_table(title, columns, rows) for title, columns, rows in candidates if rows]
 

@@ -32,7 +32,9 @@ from typing import Any
 
 import yaml
 
+from kroniek.events.counts import event_roles
 from kroniek.events.gold import Passage, analyse_passage, load_passages, overlaps
+from kroniek.events.mistakes import passage_mistakes
 from kroniek.model import Document, Event, Sentence, Token
 from kroniek.pipeline import DEFAULT_STAGES, Pipeline
 from kroniek.scoring import f1, ratio
@@ -234,6 +236,10 @@ class HandCounts:
     args_predicted: int = 0
     args_gold: int = 0
     args_right: int = 0
+    counts_gold: int = 0  # gold quantity attachments (role, quantity), all events
+    counts_scored: int = 0  # those on matched events
+    counts_predicted: int = 0  # predicted attachments on matched events
+    counts_right: int = 0
     passages: int = 0
     seconds_stages: float = 0.0
     seconds_total: float = 0.0
@@ -255,6 +261,11 @@ class HandCounts:
             "argument_f1": f1(ap, ar),
             "negation_accuracy": ratio(self.negation_right, self.matched),
             "modality_accuracy": ratio(self.modality_right, self.matched),
+            "attachment_accuracy": ratio(
+                self.counts_right, self.counts_scored + self.counts_predicted - self.counts_right
+            ),
+            "attachments_gold": self.counts_gold,
+            "attachments_scored": self.counts_scored,
             "gold_events": self.gold,
             "predicted_events": self.predicted,
             "ms_per_passage_events": round(1000 * self.seconds_stages / self.passages, 2) if self.passages else 0.0,
@@ -280,18 +291,49 @@ def predicted_arguments(event: Event, doc: Document) -> list[tuple[str, tuple[in
     return found
 
 
-def score_passage(doc: Document, gold_events: list[dict[str, Any]]) -> HandCounts:
-    counts = HandCounts(predicted=len(doc.events), gold=len(gold_events), passages=1)
-    counts.args_gold = sum(len(g[role]) for g in gold_events for role in ROLES)
+def match_events(doc: Document, gold_events: list[dict[str, Any]]) -> list[tuple[Event, dict[str, Any] | None]]:
+    """Each predicted event with the first unmatched gold event whose trigger it overlaps (None when none)."""
     free = list(gold_events)
+    pairs: list[tuple[Event, dict[str, Any] | None]] = []
     for event in doc.events:
-        args = predicted_arguments(event, doc)
-        counts.args_predicted += len(args)
         trigger = (event.trigger.start, event.trigger.end)
         match = next((g for g in free if overlaps(trigger, g["trigger"])), None)
+        if match is not None:
+            free.remove(match)
+        pairs.append((event, match))
+    return pairs
+
+
+def predicted_attachments(event: Event, doc: Document) -> list[tuple[str, tuple[int, int]]]:
+    """(role, character span) of each quantity attached to the event."""
+    return [(role, (q.start, q.end)) for q, role in event_roles(event, doc)]
+
+
+def gold_attachments(gold: dict[str, Any]) -> list[tuple[str, tuple[int, int]]]:
+    return [(q["role"], (q["span"][0], q["span"][1])) for q in gold.get("quantities", [])]
+
+
+def score_passage(doc: Document, gold_events: list[dict[str, Any]], scope: str = "all") -> HandCounts:
+    """``scope`` "counts": the passage's gold lists only the events that carry counts; only their
+    quantity attachments are scored, not its triggers or arguments."""
+    counts = HandCounts(passages=1)
+    counts.counts_gold = sum(len(gold_attachments(g)) for g in gold_events)
+    pairs = match_events(doc, gold_events)
+    for event, match in pairs:
+        if match is not None:
+            found, wanted = predicted_attachments(event, doc), gold_attachments(match)
+            counts.counts_scored += len(wanted)
+            counts.counts_predicted += len(found)
+            counts.counts_right += sum(any(r == role and overlaps(s, span) for r, s in wanted) for role, span in found)
+    if scope == "counts":
+        return counts
+    counts.predicted, counts.gold = len(doc.events), len(gold_events)
+    counts.args_gold = sum(len(g[role]) for g in gold_events for role in ROLES)
+    for event, match in pairs:
+        args = predicted_arguments(event, doc)
+        counts.args_predicted += len(args)
         if match is None:
             continue
-        free.remove(match)
         counts.matched += 1
         counts.typed_right += event.type == match["type"]
         counts.negation_right += event.negated == match["negated"]
@@ -311,8 +353,8 @@ def _arguments_right(args: list[tuple[str, tuple[int, int]]], gold: dict[str, An
     return right
 
 
-def run_hand_gold(passages: list[Passage], stages: tuple[str, ...]) -> dict[str, HandCounts]:
-    """Counts per language."""
+def run_hand_gold(passages: list[Passage], stages: tuple[str, ...], show_errors: bool = False) -> dict[str, HandCounts]:
+    """Counts per language; with ``show_errors`` each passage's disagreements with the gold are printed."""
     import kroniek.events  # noqa: F401  (registers the stage)
 
     pipeline = Pipeline(stages=stages)
@@ -320,7 +362,9 @@ def run_hand_gold(passages: list[Passage], stages: tuple[str, ...]) -> dict[str,
     for passage in passages:
         before = dict(pipeline.seconds)
         doc = analyse_passage(passage, pipeline)
-        counts = score_passage(doc, passage.events)
+        counts = score_passage(doc, passage.events, passage.scope)
+        if show_errors:
+            print_mistakes(passage, doc)
         spent = {k: v - before.get(k, 0.0) for k, v in pipeline.seconds.items()}
         counts.seconds_stages = spent.get("events", 0.0)
         counts.seconds_total = sum(spent.values())
@@ -328,11 +372,20 @@ def run_hand_gold(passages: list[Passage], stages: tuple[str, ...]) -> dict[str,
     return totals
 
 
-def hand_gold_rows(paths: list[Path] | None, split: str) -> dict[str, dict[str, float]]:
+def print_mistakes(passage: Passage, doc: Document) -> None:
+    pairs = match_events(doc, passage.events)
+    arguments = {event.id: predicted_arguments(event, doc) for event, _ in pairs}
+    attachments = {event.id: predicted_attachments(event, doc) for event, _ in pairs}
+    for line in passage_mistakes(passage, doc, pairs, arguments, attachments):
+        print(f"{passage.id:<14} {line}")
+
+
+def hand_gold_rows(paths: list[Path] | None, split: str, show_errors: bool = False) -> dict[str, dict[str, float]]:
     passages = load_passages(paths, split)
     rows: dict[str, dict[str, float]] = {}
     for name, stages in (("lexicon only", BASELINE_STAGES), ("kroniek events", available(DEFAULT_STAGES))):
-        for language, counts in sorted(run_hand_gold(passages, stages).items()):
+        errors_here = show_errors and name == "kroniek events"
+        for language, counts in sorted(run_hand_gold(passages, stages, errors_here).items()):
             rows[f"{name} [{language}, hand]"] = counts.report()
     return rows
 
@@ -353,8 +406,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="score only the first N EventDNA documents")
     parser.add_argument("--no-eventdna", action="store_true", help="score the hand gold only")
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--show-errors", action="store_true", help="print each hand-gold passage's misses and false finds (dev only)"
+    )
     args = parser.parse_args(argv)
-    rows = hand_gold_rows(args.gold, args.split)
+    if args.show_errors and args.split == "test":
+        parser.error("--show-errors is for the dev split: the test split is never studied")
+    rows = hand_gold_rows(args.gold, args.split, args.show_errors)
     if not args.no_eventdna and EVENTDNA.is_dir():
         full = available((*CONTEXT_STAGES, "events"))
         bare = tuple(s for s in full if s != "parse")

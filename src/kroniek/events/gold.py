@@ -50,6 +50,7 @@ class Passage:
     published: str | None
     events: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
+    scope: str = "all"  # "counts": only the events that carry counts are annotated (no claims)
 
 
 def detokenise(words: list[str]) -> str:
@@ -171,6 +172,7 @@ def _passage(item: dict[str, Any]) -> Passage:
         published=item.get("published", published),
         events=item.get("events", []),
         claims=item.get("claims", []),
+        scope=item.get("scope", "all"),
     )
 
 

@@ -1,8 +1,9 @@
 """The trigger lexicon of a language: entries keyed by lemma, plus every surface form the data's
 inflection rules derive from the lemma, so triggers are found with or without a lemmatiser.
 
-An entry may ask for a separable particle ("riep ... uit" = uitroepen) or for companion words in the
-same clause ("vonden de dood" = die); both come from the data file, never from code.
+An entry may ask for a separable particle ("riep ... uit" = uitroepen), for one of its companion words
+in the same clause ("vonden de dood" = die), or for the absence of words ("kiezen voor" is no
+election); it may refuse compounds ("uitslag" is no "slag"). All of it comes from the data file.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ class Entry:
     type: str
     mode: str | None = None
     particle: str | None = None
-    companions: tuple[str, ...] = ()
+    companions: tuple[str, ...] = ()  # one of them must be in the clause
+    absorb: bool = True  # a companion that is a trigger itself is part of this event ("er vielen doden")
+    light: bool = False  # a light verb: a noun trigger it takes as object carries the event ("ontslag aankondigen")
     modality: str | None = None  # a trigger that carries modality itself ("dreigen": threatened)
+    without: tuple[str, ...] = ()  # none of them may be in the clause
+    compounds: bool = True  # a noun that may end a compound ("zelfmoordaanslag")
+    victims: str | None = None  # what a people count in the event's arguments measures ("doden": killed)
 
 
 @dataclass(frozen=True)
@@ -44,8 +50,11 @@ class Lexicon:
     by_form: dict[str, list[Form]] = field(default_factory=lambda: defaultdict(list))
     compound_nouns: list[tuple[str, Entry]] = field(default_factory=list)
     min_compound_modifier: int = 3
+    not_forms: frozenset[str] = frozenset()  # derived forms that are other words ("did" is no form of "die")
 
     def forms_of(self, word: str) -> list[Form]:
+        if word in self.not_forms:
+            return []
         found = self.by_form.get(word, [])
         if found:
             return found
@@ -61,6 +70,7 @@ class Inflector:
     def __init__(self, rules: dict[str, Any]) -> None:
         self.verb_rules = rules.get("verb", {})
         self.noun_rules = rules.get("noun", {})
+        self.prefix_joins: dict[str, str] = self.verb_rules.get("participle_prefix_joins", {})
 
     def verb_stems(self, lemma: str) -> list[str]:
         stems = []
@@ -85,8 +95,13 @@ class Inflector:
                 participles.add(stem + suffix)
                 prefix = self.verb_rules.get("participle_prefix", "")
                 if prefix:
-                    participles.add(prefix + stem + suffix)
+                    participles.add(self._prefixed(prefix, stem + suffix))
         return forms, participles
+
+    def _prefixed(self, prefix: str, word: str) -> str:
+        """ge + eist = geëist: the data says how a vowel after the prefix is written."""
+        first = word[:1]
+        return prefix + self.prefix_joins.get(first, first) + word[1:]
 
     def noun_forms(self, lemma: str) -> set[str]:
         return {lemma} | {lemma + suffix for suffix in self.noun_rules.get("suffixes", [])}
@@ -114,7 +129,12 @@ def _entry(raw: dict[str, Any], kind: str) -> Entry:
         mode=raw.get("mode"),
         particle=raw.get("particle"),
         companions=tuple(str(w).lower() for w in raw.get("with", [])),
+        absorb=bool(raw.get("absorb", True)),
+        light=bool(raw.get("light", False)),
         modality=raw.get("modality"),
+        without=tuple(str(w).lower() for w in raw.get("without", [])),
+        compounds=bool(raw.get("compounds", True)),
+        victims=raw.get("victims"),
     )
 
 
@@ -140,7 +160,8 @@ def _add_noun(lexicon: Lexicon, entry: Entry, inflector: Inflector, plurals: lis
     forms = inflector.noun_forms(entry.lemma) | set(plurals)
     for word in forms:
         lexicon.by_form[word].append(Form(entry))
-    if compounds and len(entry.lemma) >= MIN_COMPOUND_HEAD:  # "presidentsverkiezingen", "zelfmoordaanslagen"
+    # "presidentsverkiezingen", "zelfmoordaanslagen"
+    if compounds and entry.compounds and len(entry.lemma) >= MIN_COMPOUND_HEAD:
         lexicon.compound_nouns.extend((word, entry) for word in sorted(forms))
 
 
@@ -149,7 +170,7 @@ def lexicon_for(code: str | None) -> Lexicon:
     data = language_data(PACKAGE, code)
     inflector = Inflector(data.get("inflection", {}))
     irregular = {k: [str(w).lower() for w in v] for k, v in (data.get("irregular") or {}).items()}
-    lexicon = Lexicon()
+    lexicon = Lexicon(not_forms=frozenset(str(w).lower() for w in data.get("not_forms", [])))
     for raw in data.get("verbs", []):
         _add_verb(lexicon, _entry(raw, "verb"), inflector, irregular)
     compounds = bool(inflector.noun_rules.get("compound_heads"))

@@ -1,6 +1,6 @@
 """Roles of a trigger: actor and target from the dependency parse (passives, relative clauses,
 control and coordination handled) or, without a parse, from the entities around the trigger; the
-event's time, place and quantities from the findings of the time, geo and quantities stages."""
+event's time and place from the findings of the time and geo stages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from kroniek.events.sentence import SentenceView
 from kroniek.events.triggers import Trigger
-from kroniek.model import Mention, Quantity
+from kroniek.model import Mention
 
 USABLE_TIME = re.compile(r"^\d{4}")  # a calendar value, not PRESENT_REF or a duration
 
@@ -154,7 +154,7 @@ def _oblique(view: SentenceView, first: int, words: RoleWords) -> bool:
     return j >= 0 and view.lower[j] in words.oblique_markers | words.agent_markers
 
 
-# -- time, place, quantities -----------------------------------------------------------------
+# -- time and place -----------------------------------------------------------------------
 def find_time(view: SentenceView, trigger: Trigger) -> str | None:
     own = view.clause(trigger.index)
     candidates = []
@@ -178,16 +178,6 @@ def find_place(view: SentenceView, trigger: Trigger, words: RoleWords) -> str | 
         key = (marked, abs(j - trigger.index), place.id)
         best = key if best is None or key < best else best
     return best[2] if best else None
-
-
-def find_quantities(view: SentenceView, trigger: Trigger, people: frozenset[str]) -> list[Quantity]:
-    own = view.clause(trigger.index)
-    counted: dict[str, tuple[bool, Quantity]] = {}
-    for j, quantity in view.quantity_at.items():
-        if quantity.unit is None and (quantity.counts or "").lower() in people:
-            counted.setdefault(quantity.id, (view.clause(j) == own, quantity))
-    in_clause = [q for same, q in counted.values() if same]
-    return in_clause or [q for _, q in counted.values()]
 
 
 def mentions(view: SentenceView, spans: list[tuple[int, int]]) -> list[Mention]:

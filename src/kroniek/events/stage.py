@@ -1,24 +1,18 @@
 """The events stage: triggers from the language's lexicon, typed in PLOVER (OTHER outside it), with
-roles, negation, modality, time, place and counted quantities; one 5W1H summary line per event."""
+roles, negation, modality, time, place and the casualty and size counts of their sentence (counts.py);
+one 5W1H summary line per event."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 
+from kroniek.events.counts import attach_counts, how_many
 from kroniek.events.lexicon import PACKAGE, Lexicon, lexicon_for
-from kroniek.events.roles import (
-    RoleWords,
-    entity_ids,
-    find_place,
-    find_quantities,
-    find_roles,
-    find_time,
-    mentions,
-)
+from kroniek.events.roles import RoleWords, entity_ids, find_place, find_roles, find_time, mentions
 from kroniek.events.sentence import Clues, SentenceView, sentence_views
 from kroniek.events.triggers import Trigger, find_triggers
-from kroniek.model import Document, Event, Quantity
+from kroniek.model import Document, Event
 from kroniek.registry import stage
 from kroniek.resources import language_data
 from kroniek.settings import Settings
@@ -32,8 +26,6 @@ class Rules:
     negation: frozenset[str]
     negation_exceptions: tuple[tuple[str, ...], ...]
     modality: dict[str, str]
-    fatality_words: frozenset[str]
-    people_words: frozenset[str]
 
 
 @cache
@@ -50,8 +42,6 @@ def rules_for(code: str | None) -> Rules:
         negation=words("negation"),
         negation_exceptions=tuple(tuple(str(w).lower() for w in seq) for seq in data.get("negation_exceptions", [])),
         modality={str(k).lower(): str(v) for k, v in (data.get("modality") or {}).items()},
-        fatality_words=words("fatality_words"),
-        people_words=words("people_words") | words("fatality_words") | words("injury_words"),
     )
 
 
@@ -62,16 +52,21 @@ class EventFinder:
             doc.warnings.append(f"events: no event lexicon for language '{doc.language}'")
             return doc
         for view in sentence_views(doc, rules.clues):
-            for trigger in find_triggers(view, rules.lexicon):
-                doc.events.append(build_event(view, trigger, rules, f"V{len(doc.events) + 1}"))
+            found = [
+                (trigger, build_event(view, trigger, rules, f"V{len(doc.events) + n + 1}"))
+                for n, trigger in enumerate(find_triggers(view, rules.lexicon))
+            ]
+            attach_counts(view, found)
+            doc.events.extend(event for _, event in found)
+        for event in doc.events:
+            event.summary = summary_line(event, doc)
         return doc
 
 
 def build_event(view: SentenceView, trigger: Trigger, rules: Rules, event_id: str) -> Event:
     i, entry = trigger.index, trigger.entry
     roles = find_roles(view, trigger, rules.roles)
-    quantities = find_quantities(view, trigger, rules.people_words)
-    event = Event(
+    return Event(
         id=event_id,
         type=entry.type,
         mode=entry.mode,
@@ -84,11 +79,7 @@ def build_event(view: SentenceView, trigger: Trigger, rules: Rules, event_id: st
         time=find_time(view, trigger),
         negated=_negated(view, trigger, rules),
         modality=entry.modality or _modality(view, trigger, rules),
-        quantities=[q.id for q in quantities],
     )
-    _measure(event, quantities, rules)
-    event.summary = summary_line(event, view.doc)
-    return event
 
 
 def _negated(view: SentenceView, trigger: Trigger, rules: Rules) -> bool:
@@ -117,32 +108,28 @@ def _modality(view: SentenceView, trigger: Trigger, rules: Rules) -> str | None:
     return None
 
 
-def _measure(event: Event, quantities: list[Quantity], rules: Rules) -> None:
-    for quantity in quantities:
-        counted = (quantity.counts or "").lower()
-        if counted in rules.fatality_words or event.mode == "die":
-            event.fatalities = event.fatalities if event.fatalities is not None else quantity.value
-        elif event.size is None:
-            event.size = quantity.value
+def five_w(event: Event, doc: Document) -> dict[str, str]:
+    """who, what, whom, where, when, how many and modality of an event, each empty when the text does
+    not say (the why is not extracted: a stated cause is at best another event of the sentence)."""
+    names = {e.id: e.name for e in doc.entities}
+    places = {p.id: p.name for p in doc.places}
+    kind = f"{event.type}{':' + event.mode if event.mode else ''}"
+    return {
+        "who": ", ".join(names.get(a, a) for a in event.actors) or ", ".join(m.text for m in event.actor_mentions),
+        "what": f"{'not ' if event.negated else ''}{event.trigger.text} ({kind})",
+        "whom": ", ".join(names.get(t, t) for t in event.targets) or ", ".join(m.text for m in event.target_mentions),
+        "where": places.get(event.place, event.place) or "" if event.place else "",
+        "when": event.time or "",
+        "how many": how_many(event, doc),
+        "modality": event.modality or "",
+    }
 
 
 def summary_line(event: Event, doc: Document) -> str:
     """who | did what | to whom | where | when | how many, from what the event holds."""
-    names = {e.id: e.name for e in doc.entities}
-    places = {p.id: p.name for p in doc.places}
-    who = ", ".join(names.get(a, a) for a in event.actors) or ", ".join(m.text for m in event.actor_mentions)
-    whom = ", ".join(names.get(t, t) for t in event.targets) or ", ".join(m.text for m in event.target_mentions)
-    what = (
-        f"{'not ' if event.negated else ''}{event.trigger.text} ({event.type}{':' + event.mode if event.mode else ''})"
-    )
-    parts = [f"who: {who or '?'}", f"what: {what}"]
-    parts += [f"whom: {whom}"] if whom else []
-    parts += [f"where: {places.get(event.place, event.place)}"] if event.place else []
-    parts += [f"when: {event.time}"] if event.time else []
-    parts += [f"how many: {event.fatalities:g} dead"] if event.fatalities is not None else []
-    parts += [f"how many: {event.size:g}"] if event.size is not None else []
-    parts += [f"modality: {event.modality}"] if event.modality else []
-    return "; ".join(parts)
+    parts = five_w(event, doc)
+    parts["who"] = parts["who"] or "?"
+    return "; ".join(f"{name}: {value}" for name, value in parts.items() if value)
 
 
 @stage(

@@ -9,6 +9,9 @@ from kroniek.events.sentence import SentenceView
 
 # Parts of speech that never carry an event (once a tagger has said so).
 NEVER_TRIGGERS = frozenset({"DET", "ADP", "PRON", "PUNCT", "CCONJ", "SCONJ", "NUM", "SYM"})
+# A verb entry on a token with one of these dependents heads a noun phrase: "de dood", "drie doden",
+# "op verschillende plaatsen".
+NOUN_DEPENDENTS = frozenset({"det", "nummod", "case"})
 PARTICLE_RELATIONS = frozenset({"compound:prt", "svp"})
 
 
@@ -28,16 +31,27 @@ def find_triggers(view: SentenceView, lexicon: Lexicon) -> list[Trigger]:
     found: list[Trigger] = []
     taken: set[int] = set()
     for i in range(len(view)):
-        if i in taken or _excluded(view, i):
+        if i in taken or _excluded(view, i) or view.lower[i] in lexicon.not_forms:
             continue
         candidates = _from_lemma(view, i, lexicon) + _from_forms(view, i, lexicon)
-        candidates = [c for c in candidates if _companions_present(view, c)]
+        candidates = [c for c in candidates if _fits_clause(view, c) and _fits_tag(view, c)]
         if candidates:
             best = max(candidates, key=lambda c: c.specificity)
             found.append(best)
             if best.particle is not None:
                 taken.add(best.particle)
-    return found
+    companions = {j for t in found if t.entry.absorb for j in _companion_tokens(view, t)}
+    found = [t for t in found if t.index not in companions]  # "er vielen doden": one event, on "vielen"
+    nouns = {t.index for t in found if t.entry.kind == "noun"}
+    return [t for t in found if not (t.entry.light and _takes_noun_trigger(view, t.index, nouns))]
+
+
+def _takes_noun_trigger(view: SentenceView, i: int, nouns: set[int]) -> bool:
+    """ "kondigde zijn ontslag aan": the light verb's object is the event (with a parse: its object or
+    passive subject; without: a noun trigger after it in its clause)."""
+    if view.parsed:
+        return any(c in nouns and view.dep(c) in ("obj", "nsubj:pass") for c in view.children(i))
+    return any(j in nouns for j in view.clause_tokens(i) if j > i)
 
 
 def _excluded(view: SentenceView, i: int) -> bool:
@@ -88,9 +102,42 @@ def _particle_after(view: SentenceView, i: int, form: Form) -> int | None:
     return None
 
 
-def _companions_present(view: SentenceView, trigger: Trigger) -> bool:
-    if not trigger.entry.companions:
+def _clause_words(view: SentenceView, i: int) -> set[str]:
+    clause = view.clause_tokens(i)
+    return {view.lower[j] for j in clause} | {view.lemma(j) for j in clause}
+
+
+def _fits_clause(view: SentenceView, trigger: Trigger) -> bool:
+    """One of the entry's companion words is in the clause, and none of the words it must not meet is
+    in the sentence (a parse may put "voor" of "kiezen ervoor om ..." in the clause it introduces)."""
+    entry = trigger.entry
+    if entry.companions and not any(word in _clause_words(view, trigger.index) for word in entry.companions):
+        return False
+    return not any(word in view.lower for word in entry.without)
+
+
+def _fits_tag(view: SentenceView, trigger: Trigger) -> bool:
+    """The parse overrules the word form: a verb entry is no verb where the word is a counted noun or
+    heads a noun phrase ("5 miljoen stemmen", "de dood") or modifies a noun as an adjective that is no participle ("free
+    trade"; "de gearresteerde man" stays). Relations, not tags: the Dutch tagger is the weaker guide."""
+    i = trigger.index
+    if trigger.entry.kind != "verb":
         return True
-    words = {view.lower[j] for j in view.clause_tokens(trigger.index)}
-    words |= {view.lemma(j) for j in view.clause_tokens(trigger.index)}
-    return all(word in words for word in trigger.entry.companions)
+    if any(view.lower[i] == (q.counts or "").lower() for j, q in view.quantity_at.items() if i - 3 <= j < i):
+        return False  # the noun a number counts: "5,8 miljoen stemmen"
+    if not view.parsed:
+        return True
+    if any(view.dep(c) in NOUN_DEPENDENTS for c in view.children(i)):
+        return False
+    return not (view.dep(i) == "amod" and view.tokens[i].pos == "ADJ" and not trigger.participle)
+
+
+def _companion_tokens(view: SentenceView, trigger: Trigger) -> list[int]:
+    companions = trigger.entry.companions
+    if not companions:
+        return []
+    return [
+        j
+        for j in view.clause_tokens(trigger.index)
+        if j != trigger.index and (view.lower[j] in companions or view.lemma(j) in companions)
+    ]

@@ -18,8 +18,11 @@ from kroniek.geo.names import normalise_name
 
 COUNTRY_CODES = frozenset({"PCLI"})
 # Names written in capitals ("EU", "WA", "BC") are abbreviations: only declared ones (curated, CLDR,
-# ISO) count, not a town that happens to be called "Eu" or "Wa".
+# ISO) count, not a town that happens to be called "Eu" or "Wa". A four-letter city in a capitalised
+# dateline or headline ("RIGA", "OSLO", "BONN") is no abbreviation when it is a big city's own name.
 ABBREVIATION_MAX_LETTERS = 4
+CAPITALISED_CITY_LETTERS = 4
+CAPITALISED_CITY_MIN_POPULATION = 100_000
 DECLARED_KINDS = frozenset({"curated", "cldr", "iso"})
 # How authoritative a name is: the primary name and hand-kept or CLDR names beat GeoNames' alternates.
 NAME_KINDS = ("name", "curated", "cldr", "iso", "alt")
@@ -73,6 +76,7 @@ class Gazetteer:
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self.lookup = lru_cache(maxsize=200_000)(self._lookup)
         self.border = lru_cache(maxsize=4096)(self._border)
+        self._regions: dict[str, str] | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -100,15 +104,30 @@ class Gazetteer:
             if current is None or NAME_KINDS.index(candidate.kind) < NAME_KINDS.index(current.kind):
                 best[candidate.geonameid] = candidate
         found = sorted(best.values(), key=lambda c: -c.population)
-        if name.isupper() and len(name.replace(".", "")) <= ABBREVIATION_MAX_LETTERS:
-            found = [c for c in found if c.kind in DECLARED_KINDS]
+        letters = len(name.replace(".", ""))
+        if name.isupper() and letters <= ABBREVIATION_MAX_LETTERS:
+            found = [c for c in found if c.kind in DECLARED_KINDS or _capitalised_city(c, letters)]
         return tuple(found)
 
     def country(self, code: str) -> Candidate | None:
+        return self._one_place("country = ? AND feature_code = 'PCLI'", code)
+
+    def region_name(self, admin1: str | None) -> str | None:
+        """The name of the first-level region with this GeoNames admin1 code ("IQ.07" -> "Baghdād")."""
+        if self._regions is None:  # 3,000 rows: read once, on first use
+            rows = self._db.execute("SELECT admin1, name FROM places WHERE feature_code = 'ADM1'").fetchall()
+            self._regions = dict(rows)
+        return self._regions.get(admin1) if admin1 else None
+
+    def place(self, geonameid: int) -> Candidate | None:
+        """The gazetteer entry with this GeoNames id, if the gazetteer holds it."""
+        return self._one_place("geonameid = ?", geonameid)
+
+    def _one_place(self, where: str, value: object) -> Candidate | None:
         row = self._db.execute(
             "SELECT geonameid, name, lat, lon, country, admin1, feature_class, feature_code, population, '', 'name'"
-            " FROM places WHERE country = ? AND feature_code = 'PCLI'",
-            (code,),
+            f" FROM places WHERE {where}",
+            (value,),
         ).fetchone()
         return Candidate(*row) if row else None
 
@@ -125,6 +144,11 @@ class Gazetteer:
         first, second = sorted((a, b))
         row = self._db.execute("SELECT lat, lon FROM borders WHERE a = ? AND b = ?", (first, second)).fetchone()
         return (float(row[0]), float(row[1])) if row else None
+
+
+def _capitalised_city(candidate: Candidate, letters: int) -> bool:
+    return (letters == CAPITALISED_CITY_LETTERS and candidate.kind == "name"
+            and candidate.population >= CAPITALISED_CITY_MIN_POPULATION)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

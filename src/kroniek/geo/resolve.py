@@ -17,9 +17,9 @@ from pathlib import Path
 from kroniek.geo.gazetteer import Candidate, Gazetteer
 from kroniek.geo.names import normalise_name
 from kroniek.geo.ranking import choose
-from kroniek.geo.rules import LanguageRules, language_rules, pattern_regex
+from kroniek.geo.rules import LanguageRules, language_rules, may_occur, pattern_regex
 from kroniek.geo.toponyms import find_toponyms, is_strong
-from kroniek.model import Document, Place, PlaceKind
+from kroniek.model import Document, Place, PlaceKind, PlacePrecision
 from kroniek.registry import stage
 from kroniek.settings import Settings
 
@@ -39,6 +39,7 @@ class Resolved:
     source_id: str | None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     feature_code: str = ""
+    admin1: str | None = None  # GeoNames admin1 code of the region it lies in
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,24 @@ class GeoResolver:
         ordered = sorted(resolved.values(), key=lambda r: min(r.mentions))
         return [
             Place(id=f"P{n}", name=r.name, lat=r.lat, lon=r.lon, country=r.country, source_id=r.source_id,
-                  mentions=[doc.mention(s, e) for s, e in sorted(r.mentions)], kind=_kind(r), within=_within(r))
+                  mentions=[doc.mention(s, e) for s, e in sorted(r.mentions)], kind=_kind(r), within=_within(r),
+                  admin1=self.gazetteer.region_name(r.admin1), admin1_code=r.admin1, precision=_precision(r))
             for n, r in enumerate(ordered, start=1)
         ]
 
 
-_KIND_BY_FEATURE = (("PCL", "country"), ("ADM", "region"), ("PPL", "city"))
+_KIND_BY_FEATURE: tuple[tuple[str, PlaceKind], ...] = (("PCL", "country"), ("ADM", "region"), ("PPL", "city"))
+_PRECISION_BY_KIND: dict[str, PlacePrecision] = {
+    "country": "country", "region": "region", "border": "region", "city": "city", "district": "district",
+    "landmark": "landmark",
+}
+
+
+def _precision(place: Resolved) -> PlacePrecision | None:
+    """What the point stands for: a landmark or district sits at its city's point but is more precise."""
+    if place.feature_code == "CONT":
+        return "continent"
+    return _PRECISION_BY_KIND.get(_kind(place))
 
 
 def _kind(place: Resolved) -> PlaceKind:
@@ -137,7 +150,12 @@ def _add(resolved: dict[tuple[object, ...], Resolved], place: Resolved, start: i
 def _plain(reading: Reading) -> Resolved:
     c = reading.candidate
     return Resolved(("geonames", c.geonameid), c.name, c.lat, c.lon, c.country, c.source_id,
-                    feature_code=c.feature_code)
+                    feature_code=c.feature_code, admin1=_admin1(c))
+
+
+def _admin1(candidate: Candidate) -> str | None:
+    """A country's admin1 column is empty; every other place's names the region it lies in (or is)."""
+    return None if candidate.is_country else candidate.admin1
 
 
 def _toponym_slot(readings: list[Reading]) -> str:
@@ -151,11 +169,12 @@ def _reading_at(readings: list[Reading], start: int, end: int) -> Reading | None
 
 def find_districts(text: str, rules: LanguageRules, readings: list[Reading]) -> list[tuple[int, int, Resolved]]:
     """"de Oude Stad van Mosul": a district at its city's point, source_id "geonames:<city>#district"."""
-    if not readings or not rules.districts:
+    lowered = text.lower()
+    if not readings or not any(d.lower() in lowered for d in rules.districts):
         return []
     districts = "|".join(re.escape(d) for d in sorted(rules.districts, key=len, reverse=True))
     found = []
-    for pattern in rules.district_patterns:
+    for pattern in filter(lambda p: may_occur(p, text), rules.district_patterns):
         regex = pattern_regex(pattern, {"district": districts, "place": _toponym_slot(readings)})
         for match in regex.finditer(text):
             reading = _reading_at(readings, match.start("place"), match.end("place"))
@@ -164,7 +183,7 @@ def find_districts(text: str, rules: LanguageRules, readings: list[Reading]) -> 
             c = reading.candidate
             key = ("district", normalise_name(match.group("district")), c.geonameid)
             found.append((match.start(), match.end(), Resolved(
-                key, match.group(0), c.lat, c.lon, c.country, f"{c.source_id}#district")))
+                key, match.group(0), c.lat, c.lon, c.country, f"{c.source_id}#district", admin1=_admin1(c))))
     return found
 
 
@@ -179,7 +198,7 @@ def find_borders(text: str, rules: LanguageRules, readings: list[Reading],
     if len(countries) < 2:
         return []
     found = []
-    for pattern in rules.border_patterns:
+    for pattern in filter(lambda p: may_occur(p, text), rules.border_patterns):
         slot = _toponym_slot(countries)
         for match in pattern_regex(pattern, {"a": slot, "b": slot}).finditer(text):
             a = _reading_at(countries, match.start("a"), match.end("a"))
@@ -260,7 +279,7 @@ def _landmark_places(landmarks: list[Landmark], readings: list[Reading]) -> list
         containers[landmark.key] = container
         found.append((landmark.start, landmark.end, Resolved(
             ("landmark", landmark.key), landmark.text, container.lat, container.lon, container.country,
-            f"{container.source_id}#landmark")))
+            f"{container.source_id}#landmark", admin1=_admin1(container))))
     return found
 
 

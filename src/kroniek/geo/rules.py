@@ -40,7 +40,8 @@ class LanguageRules:
         """An upper-case initial, or a lower-case prefix joined to one (al-Nuri)."""
         if token[:1].isupper():
             return True
-        return any(token.startswith(p) and token[len(p):][:1].isupper() for p in self.prefixes)
+        head, dash, rest = token.partition("-")  # every prefix ends in a hyphen
+        return bool(dash) and head + dash in self.prefixes and rest[:1].isupper()
 
 
 def _load(lang: str) -> dict[str, Any]:
@@ -87,6 +88,13 @@ def _cue_regex(cues: list[str] | None, before: bool) -> re.Pattern[str] | None:
     words = "|".join(r"\s+".join(map(re.escape, c.split())) for c in sorted(cues, key=len, reverse=True))
     pattern = rf"(?<!\w)(?:{words})\s+\Z" if before else rf"\s+(?:{words})(?!\w)"
     return re.compile(pattern, re.IGNORECASE)
+
+
+def may_occur(pattern: str, text: str) -> bool:
+    """Whether every literal word of a data-file phrase occurs in the text (any case): a cheap test that
+    spares compiling a regex per document for phrases most articles never use."""
+    lowered = text.lower()
+    return all(word.lower() in lowered for word in SLOT.sub(" ", pattern).split())
 
 
 def pattern_regex(pattern: str, slots: dict[str, str]) -> re.Pattern[str]:

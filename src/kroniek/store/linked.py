@@ -68,16 +68,30 @@ def stories_of_documents(conn: Connection, doc_ids: Sequence[str]) -> dict[str, 
     return {row[0]: row[1] for row in rows}
 
 
-def registry_names(conn: Connection, doc_id: str) -> dict[str, str]:
-    """A document's entity ids -> the canonical name of the registry entity each was linked to.
+def registry_names(conn: Connection, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """For each document, its entity ids -> the canonical name of the registry entity each was linked to.
 
-    Merging entities repoints their links (Registry.merge_entities), so a link names a live entity.
+    Merging entities repoints their links (Registry.merge_entities), so a link names a live entity. Places
+    are left out: the registry names them by their gazetteer id.
     """
+    found: dict[str, dict[str, str]] = {}
+    if not doc_ids:
+        return found
     rows = conn.execute(
-        "SELECT l.local_id, e.name FROM registry_links l JOIN registry_entities e ON e.id = l.entity_id"
-        " WHERE l.doc_id = ?",
-        (doc_id,),
+        "SELECT l.doc_id, l.local_id, e.name FROM registry_links l JOIN registry_entities e ON e.id = l.entity_id"
+        f" WHERE l.doc_id IN ({_marks(doc_ids)}) AND e.type <> 'LOC'",
+        list(doc_ids),
     )
+    for row in rows:
+        found.setdefault(row[0], {})[row[1]] = row[2]
+    return found
+
+
+def analyses(conn: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
+    """The stored analyses (the JSON contract) of the documents, by id."""
+    if not doc_ids:
+        return {}
+    rows = conn.execute(f"SELECT id, analysis FROM documents WHERE id IN ({_marks(doc_ids)})", list(doc_ids))
     return {row[0]: row[1] for row in rows}
 
 

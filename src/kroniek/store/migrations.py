@@ -149,6 +149,28 @@ SQLITE_MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        # A place's first-level region (name and GeoNames code) and how precise the place is (country,
+        # region, city, district, landmark ...), for exports and filters.
+        "004_place_region_precision",
+        """
+        ALTER TABLE places ADD COLUMN admin1 TEXT;
+        ALTER TABLE places ADD COLUMN admin1_code TEXT;
+        ALTER TABLE places ADD COLUMN precision TEXT;
+        """,
+    ),
+    (
+        # Listing events from a date uses the sort-time index from below too: no event starts more than the
+        # longest stored event's span before it ends. Country and place filters start from the places.
+        "005_listing_indexes",
+        """
+        CREATE TABLE store_stats (key TEXT PRIMARY KEY, value REAL NOT NULL);
+        INSERT INTO store_stats (key, value)
+            SELECT 'longest_event_days', COALESCE(max(julianday(time_end) - julianday(time_start)), 0) FROM events;
+        CREATE INDEX places_country ON places(upper(country));
+        CREATE INDEX events_place ON events(doc_id, place_id);
+        """,
+    ),
 )
 
 POSTGRESQL_MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -278,6 +300,25 @@ POSTGRESQL_MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE linked_documents (
             doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, linked_at TEXT NOT NULL
         );
+        """,
+    ),
+    (
+        "004_place_region_precision",
+        """
+        ALTER TABLE places ADD COLUMN admin1 TEXT;
+        ALTER TABLE places ADD COLUMN admin1_code TEXT;
+        ALTER TABLE places ADD COLUMN precision TEXT;
+        """,
+    ),
+    (
+        "005_listing_indexes",
+        """
+        CREATE TABLE store_stats (key TEXT PRIMARY KEY, value DOUBLE PRECISION NOT NULL);
+        INSERT INTO store_stats (key, value)
+            SELECT 'longest_event_days', COALESCE(max(CAST(time_end AS date) - CAST(time_start AS date)), 0)
+            FROM events;
+        CREATE INDEX places_country ON places(upper(country));
+        CREATE INDEX events_place ON events(doc_id, place_id);
         """,
     ),
 )

@@ -8,6 +8,7 @@ from the connection's dialect.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -98,6 +99,7 @@ class Store:
             ).rowcount
             if inserted:
                 _insert_findings(conn, doc)
+                _record_longest_event(conn, doc)
         return bool(inserted)
 
     # -- reading ---------------------------------------------------------------------------
@@ -119,12 +121,16 @@ class Store:
         """A stored document by id or by an unambiguous prefix of at least 6 characters."""
         rows = []
         if len(doc_id) >= 6:
-            rows = self.conn.execute(
-                "SELECT analysis FROM documents WHERE id LIKE ? LIMIT 2", (doc_id.lower() + "%",)
-            ).fetchall()
+            where, params = _id_prefix("id", doc_id)
+            rows = self.conn.execute(f"SELECT analysis FROM documents WHERE {where} LIMIT 2", params).fetchall()
         if len(rows) != 1:
             raise StoreError("E032", doc_id=doc_id, path=self.path)
         return Document.model_validate_json(rows[0]["analysis"])
+
+    def longest_event_days(self) -> float:
+        """The longest time range of a stored event, in days (kept by `add`; migration 005)."""
+        row = self.conn.execute("SELECT value FROM store_stats WHERE key = 'longest_event_days'").fetchone()
+        return float(row[0]) if row else 0.0
 
     def events(self, where: EventFilter | None = None) -> list[dict[str, Any]]:
         """The first `limit` events matching the filter, oldest first: the first page of event_page."""
@@ -135,13 +141,13 @@ class Store:
 
     def event_page(self, query: EventQuery, after: Sequence[Any] | None = None) -> Page:
         """Events matching the query, oldest first, after the key of the previous page's last row."""
-        clauses, params = _event_clauses(query)
+        clauses, params = _event_clauses(query, self.longest_event_days())
         more, more_params = _event_query_clauses(query, self.dialect)
         # First the page's rows by their sort key alone, then their details: the names of actors and
         # targets are looked up for one page, not for every matching event.
         keys = (
             f"SELECT v.rowid AS rid, {_EVENT_SORT_TIME} AS _k0, v.doc_id AS _k1, v.trigger_start AS _k2, v.id AS _k3"
-            f" {_EVENT_JOINS} WHERE {_all(clauses + more)}"
+            f" {_event_joins(query)} WHERE {_all(clauses + more)}"
         )
         page = _fetch_page(self.conn, keys, [*params, *more_params], 4, after, query.limit)
         rowids = [row["rid"] for row in page.rows]
@@ -181,7 +187,7 @@ class Store:
         clauses, params = _document_clauses(query, self.dialect)
         if query.name:
             clauses.append(_CONTAINS.format(column="e.name"))
-            params.append(f"%{query.name}%")
+            params.append(_like(query.name))
         if query.type:
             clauses.append("(e.type = ? OR e.type LIKE ?)")
             params += [query.type, f"{query.type}%"]
@@ -212,10 +218,10 @@ class Store:
 
     def event_days(self, query: EventQuery) -> list[tuple[str, int]]:
         """(day, number of events) for the events matching the query; an event counts on its first day."""
-        clauses, params = _event_clauses(query)
+        clauses, params = _event_clauses(query, self.longest_event_days())
         more, more_params = _event_query_clauses(query, self.dialect)
         sql = (
-            f"SELECT substr(v.sort_time, 1, 10) AS day, count(*) AS n {_EVENT_JOINS}"
+            f"SELECT substr(v.sort_time, 1, 10) AS day, count(*) AS n {_event_joins(query)}"
             f" WHERE v.sort_time < '{_LAST_DAY}' AND {_all(clauses + more)} GROUP BY day ORDER BY day"
         )
         return [(row["day"], row["n"]) for row in self.conn.execute(sql, [*params, *more_params])]
@@ -230,26 +236,30 @@ class Store:
         return [(row["day"], row["n"]) for row in self.conn.execute(sql, params)]
 
 
-def _event_clauses(where: EventFilter) -> tuple[list[str], list[Any]]:
-    """SQL conditions for a filter. An event matches a time bound when its time range overlaps it."""
+def _event_clauses(where: EventFilter, longest_days: float = 0.0) -> tuple[list[str], list[Any]]:
+    """SQL conditions for a filter. An event matches a time bound when its time range overlaps it.
+
+    `longest_days` is the longest time range of any stored event: an event that ends after `since` starts
+    no earlier than that many days before it, which lets the sort-time index bound the scan from below."""
     clauses: list[str] = []
     params: list[Any] = []
     if where.since:
-        clauses.append("COALESCE(v.time_end, d.published) >= ?")
-        params.append(_bound(where.since)[0].isoformat())
+        since = _bound(where.since)[0]
+        clauses.append("COALESCE(v.time_end, d.published) >= ? AND v.sort_time >= ?")
+        params += [since.isoformat(), (since - dt.timedelta(days=math.ceil(longest_days))).isoformat()]
     if where.until:
         clauses.append("COALESCE(v.time_start, d.published) <= ?")
         params.append(_bound(where.until)[1].isoformat())
     if where.place:
         clauses.append(f"({_CONTAINS.format(column='p.name')} OR upper(p.country) = upper(?))")
-        params += [f"%{where.place}%", where.place]
+        params += [_like(where.place), where.place]
     if where.actor:
         clauses.append(
             "EXISTS (SELECT 1 FROM event_roles r JOIN entities e ON e.doc_id = r.doc_id"
             " AND e.id = r.entity_id WHERE r.doc_id = v.doc_id AND r.event_id = v.id"
             f" AND r.role = 'actor' AND {_CONTAINS.format(column='e.name')})"
         )
-        params.append(f"%{where.actor}%")
+        params.append(_like(where.actor))
     if where.type:
         clauses.append("(v.type = ? OR v.type LIKE ?)")
         params += [where.type, f"{where.type}%"]
@@ -268,14 +278,28 @@ def _bound(value: str) -> tuple[dt.date, dt.date]:
     return bound
 
 
+def _record_longest_event(conn: Connection, doc: Document) -> None:
+    spans = [(bounds[1] - bounds[0]).days for v in doc.events if (bounds := timex_range(v.time))]
+    if spans and max(spans) > 0:
+        conn.execute(
+            "INSERT INTO store_stats (key, value) VALUES ('longest_event_days', ?) ON CONFLICT (key) DO UPDATE"
+            " SET value = CASE WHEN excluded.value > store_stats.value THEN excluded.value ELSE store_stats.value END",
+            (float(max(spans)),),
+        )
+
+
 def _insert_findings(conn: Connection, doc: Document) -> None:
     conn.executemany(
         "INSERT INTO entities (doc_id, id, type, name, mentions) VALUES (?, ?, ?, ?, ?)",
         [(doc.id, e.id, e.type, e.name, len(e.mentions)) for e in doc.entities],
     )
     conn.executemany(
-        "INSERT INTO places (doc_id, id, name, lat, lon, country, source_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(doc.id, p.id, p.name, p.lat, p.lon, p.country, p.source_id) for p in doc.places],
+        "INSERT INTO places (doc_id, id, name, lat, lon, country, source_id, admin1, admin1_code, precision)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (doc.id, p.id, p.name, p.lat, p.lon, p.country, p.source_id, p.admin1, p.admin1_code, p.precision)
+            for p in doc.places
+        ],
     )
     conn.executemany(
         "INSERT INTO claims (doc_id, id, source, cue, certainty) VALUES (?, ?, ?, ?, ?)",
@@ -320,9 +344,30 @@ _EVENT_JOINS = (
     " LEFT JOIN places p ON p.doc_id = v.doc_id AND p.id = v.place_id"
     " LEFT JOIN claims c ON c.doc_id = v.doc_id AND c.id = v.claim_id"
 )
+
+
+def _event_joins(query: EventFilter) -> str:
+    """The joins of an event listing; an inner join on the place when the query filters on it, so the
+    planner may start from the places (by country or name) instead of walking the events."""
+    country = getattr(query, "country", None) or getattr(query, "bbox", None)
+    return _EVENT_JOINS.replace("LEFT JOIN places", "JOIN places") if query.place or country else _EVENT_JOINS
+
+
 # Case-insensitive "contains" (the parameter carries the % signs): lower() on both sides, as SQLite's LIKE
 # ignores case and PostgreSQL's does not.
-_CONTAINS = "lower({column}) LIKE lower(?)"
+_CONTAINS = "lower({column}) LIKE lower(?) ESCAPE '\\'"
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern for "contains `text`", in which `%` and `_` typed by a user are literal."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _id_prefix(column: str, prefix: str) -> tuple[str, list[str]]:
+    """Ids (lower-case hex) that start with `prefix`, as a range the primary key's index can answer."""
+    prefix = prefix.lower()
+    return f"{column} >= ? AND {column} < ?", [prefix, prefix + "g"]
 
 
 def _role_names(dialect: Dialect, role: str) -> str:
@@ -371,8 +416,9 @@ def _event_query_clauses(query: EventQuery, dialect: Dialect) -> tuple[list[str]
         clauses.append(dialect.fts("d"))
         params.append(dialect.fts_query(query.q))
     if query.doc:
-        clauses.append("v.doc_id LIKE ?")
-        params.append(f"{query.doc.lower()}%")
+        where, more = _id_prefix("v.doc_id", query.doc)
+        clauses.append(where)
+        params += more
     if query.story:
         clauses.append("v.doc_id IN (SELECT s.doc_id FROM story_documents s WHERE s.story_id = ?)")
         params.append(query.story)
@@ -386,7 +432,7 @@ def _place_clauses(
     params: list[Any] = []
     if name:
         clauses.append(_CONTAINS.format(column=f"{alias}.name"))
-        params.append(f"%{name}%")
+        params.append(_like(name))
     if country:
         clauses.append(f"upper({alias}.country) = upper(?)")
         params.append(country)
@@ -417,18 +463,19 @@ def _document_clauses(query: DocumentQuery, dialect: Dialect) -> tuple[list[str]
         clauses.append("d.language = ?")
         params.append(query.language.lower())
     if query.doc:
-        clauses.append("d.id LIKE ?")
-        params.append(f"{query.doc.lower()}%")
+        where, more = _id_prefix("d.id", query.doc)
+        clauses.append(where)
+        params += more
     if query.place:
         clauses.append(
             "EXISTS (SELECT 1 FROM places m WHERE m.doc_id = d.id"
             f" AND ({_CONTAINS.format(column='m.name')} OR upper(m.country) = upper(?)))"
         )
-        params += [f"%{query.place}%", query.place]
+        params += [_like(query.place), query.place]
     if query.country or query.bbox:
-        where, more = _place_clauses(None, query.country, query.bbox, alias="m")
-        clauses.append(f"EXISTS (SELECT 1 FROM places m WHERE m.doc_id = d.id AND {_all(where)})")
-        params += more
+        place_where, place_params = _place_clauses(None, query.country, query.bbox, alias="m")
+        clauses.append(f"EXISTS (SELECT 1 FROM places m WHERE m.doc_id = d.id AND {_all(place_where)})")
+        params += place_params
     return clauses, params
 
 
