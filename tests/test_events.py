@@ -217,3 +217,25 @@ def test_errors_are_shown_for_dev_only(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["--split", "dev", "--no-eventdna", "--show-errors", "--gold", *map(str, COUNT_GOLD)]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("nl-count", "en-count"))]
     assert lines and all(" count " in line or " missed " in line for line in lines)
+
+
+def test_every_role_the_count_rules_can_give_is_a_role_of_the_contract():
+    """A role in data/counts.yaml outside the model's CountRole would fail documents at run time."""
+    from typing import get_args
+
+    from kroniek.events.counts import count_rules
+    from kroniek.model import CountRole
+
+    rules = count_rules()
+    entries = [form.entry for lang in ("nl", "en") for forms in lexicon_for(lang).by_form.values() for form in forms]
+    victims = {entry.victims for entry in entries if entry.victims}
+    given = {*rules.categories.values(), *rules.modes.values(), rules.default, *victims}
+    assert given <= set(get_args(CountRole))
+
+
+def test_the_people_counted_in_an_event_carry_their_role():
+    text = "Bij de aanslag in Kabul kwamen zeker 40 mensen om het leven."
+    doc = analyse(text, language="nl", published="2021-08-27", pipeline=Pipeline())
+    values = {q.id: q.value for q in doc.quantities}
+    counts = {(event.trigger.text, count.role, values[count.quantity]) for event in doc.events for count in event.counts}
+    assert {("kwamen", "killed", 40), ("aanslag", "killed", 40)} <= counts  # the attack's fatalities too

@@ -104,6 +104,16 @@ class Quantity(_Model):
     counts: str | None = Field(None, description="what is counted")
 
 
+CountRole = Literal["killed", "injured", "arrested", "displaced", "abducted", "participants"]
+
+
+class Count(_Model):
+    """A quantity attached to an event, and what it counts there."""
+
+    quantity: str = Field(description="quantity id")
+    role: CountRole
+
+
 class Event(_Model):
     id: str
     type: str
@@ -120,6 +130,9 @@ class Event(_Model):
     target_mentions: list[Mention] = Field(default_factory=list, description="the target phrases, named or not")
     instruments: list[Mention] = Field(default_factory=list, description="weapons or means")
     quantities: list[str] = Field(default_factory=list, description="quantity ids attached to the event")
+    counts: list[Count] = Field(
+        default_factory=list, description="the attached quantities that count people, with their role"
+    )
     fatalities: float | None = Field(None, description="people killed (ACLED-like), from an attached quantity")
     size: float | None = Field(None, description="people involved (PLOVER size), from an attached quantity")
     summary: str | None = Field(None, description="a 5W1H line: who did what to whom, where, when, how many")

@@ -14,6 +14,7 @@ from kroniek.api.documents import Service
 from kroniek.api.formats import FORMAT_RESPONSES, decode_cursor, point, respond
 from kroniek.api.models import ERROR_RESPONSES, Bin, EntityRow, EventRow, Histogram, Page, PlaceRow
 from kroniek.api.params import Cursor, FormatParam, entity_query, event_query, place_query
+from kroniek.store.linked import report_counts
 from kroniek.store.queries import DocumentQuery, EntityQuery, EventQuery, PlaceQuery
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -31,9 +32,11 @@ def list_events(
     format: FormatParam = "json",
 ) -> Any:
     """Events, oldest first; an event without its own time takes its article's date (time_inferred)."""
-    page = service.store().event_page(query, decode_cursor("events", cursor))
+    store = service.store()
+    page = store.event_page(query, decode_cursor("events", cursor))
+    linked = report_counts(store.conn, [(row["doc_id"], row["id"]) for row in page.rows])
     for row in page.rows:
-        row["reports"] = 1  # until events are linked across articles, each row is one report
+        row["event_id"], row["reports"] = linked.get((row["doc_id"], row["id"]), (None, 1))
     return respond(request, response, "events", page, format, list(EventRow.model_fields), point)
 
 

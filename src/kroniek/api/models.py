@@ -84,7 +84,10 @@ class EventRow(_Body):
     url: str | None
     actors: str | None = Field(description="actor names, '; '-separated")
     targets: str | None = Field(description="target names, '; '-separated")
-    reports: int = Field(1, description="articles reporting the event; 1 until events are linked across articles")
+    reports: int = Field(1, description="articles reporting the real event (event_id) this report is of; 1 unlinked")
+    event_id: str | None = Field(
+        None, description="the real event across articles this report was linked to (as in exports and story timelines)"
+    )
 
 
 class EntityRow(_Body):

@@ -28,7 +28,7 @@ import yaml
 from kroniek.events.lexicon import lexicon_for
 from kroniek.events.sentence import SentenceView
 from kroniek.events.triggers import Trigger
-from kroniek.model import Document, Event, Quantity
+from kroniek.model import Count, Document, Event, Quantity
 from kroniek.quantities.engine import quantity_category
 
 RELATIVE_RELATIONS = frozenset({"acl:relcl", "acl"})
@@ -106,6 +106,8 @@ def event_roles(event: Event, doc: Document) -> list[tuple[Quantity, str]]:
     """The event's attached quantities with their roles, recomputed from the document alone: a cause
     (attack, disaster) takes the killed or injured role its count has on another event holding it."""
     by_id = {q.id: q for q in doc.quantities}
+    if event.counts:  # recorded by the stage
+        return [(by_id[c.quantity], c.role) for c in event.counts if c.quantity in by_id]
     found = []
     for quantity_id in event.quantities:
         quantity = by_id.get(quantity_id)
@@ -161,6 +163,7 @@ def attach_counts(view: SentenceView, found: list[tuple[Trigger, Event]]) -> Non
 
 def _attach(event: Event, quantity: Quantity, role: str) -> None:
     event.quantities.append(quantity.id)
+    event.counts.append(Count(quantity=quantity.id, role=role))  # roles come from data/counts.yaml
     field = count_rules().fields.get(role)
     if field == "fatalities" and event.fatalities is None:
         event.fatalities = quantity.value

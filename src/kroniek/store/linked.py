@@ -35,6 +35,24 @@ def events_of_reports(conn: Connection, keys: Iterable[ReportKey]) -> dict[Repor
     return {(row[0], row[1]): row[2] for row in rows if (row[0], row[1]) in wanted}
 
 
+def report_counts(conn: Connection, keys: Iterable[ReportKey]) -> dict[ReportKey, tuple[str, int]]:
+    """For each linked report: its cross-document event and how many articles report that event.
+
+    A document reports an event at most once (kroniek.link.events), so reports are articles.
+    """
+    events = events_of_reports(conn, keys)
+    event_ids = sorted(set(events.values()))
+    if not event_ids:
+        return {}
+    rows = conn.execute(
+        "SELECT event_id, count(*) AS n FROM cross_event_reports"
+        f" WHERE event_id IN ({_marks(event_ids)}) GROUP BY event_id",
+        event_ids,
+    )
+    counts = {row[0]: row[1] for row in rows}
+    return {key: (event_id, counts[event_id]) for key, event_id in events.items()}
+
+
 def cross_events(conn: Connection, event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The merged events by id: type, time (narrowed by the reports), place and coordinates."""
     if not event_ids:

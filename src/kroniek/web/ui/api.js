@@ -33,6 +33,9 @@ export const api = {
   events: (filters, limit = 10000) => call("/events" + query({ ...filters, limit })),
   places: (filters, limit = 5000) => call("/places" + query({ ...filters, limit })),
   histogram: (filters) => call("/histogram" + query(filters)),
+  stories: (filters, limit = 500) => call("/stories" + query({ ...filters, limit })),
+  story: (id) => call("/stories/" + encodeURIComponent(id)),
+  storyTimeline: (id, limit = 1000) => call(`/stories/${encodeURIComponent(id)}/timeline` + query({ limit })),
   analyse: (body) =>
     call("/analyse", {
       method: "POST",

@@ -9,12 +9,17 @@ function entityNames(doc, ids) {
 }
 
 /** The numbers of an event: quantities attached to it, else those in its sentence. */
-function numbers(doc, event) {
+export function numbers(doc, event) {
   const byId = new Map((doc.quantities ?? []).map((q) => [q.id, q]));
   const attached = (event.quantities ?? []).map((id) => byId.get(id)).filter(Boolean);
   if (attached.length) return attached;
   const sentence = (doc.sentences ?? []).find((s) => s.start <= event.trigger.start && event.trigger.end <= s.end);
   return sentence ? (doc.quantities ?? []).filter((q) => q.start >= sentence.start && q.end <= sentence.end) : [];
+}
+
+/** Numbers as the article words them: “ruim 100.000” (people). */
+export function numbersText(quantities) {
+  return quantities.map((q) => `“${q.text}”${q.counts ? " (" + q.counts + ")" : ""}`).join("; ");
 }
 
 function row(label, ...value) {
@@ -44,7 +49,7 @@ export function eventPanel(row_, doc, { onOpenArticle }) {
       row("targets", row_.targets ?? (event.target_mentions ?? []).map((m) => m.text).join("; ")),
       row("place", where),
       row("time", row_.time, row_.time_inferred ? " (the article's date: the text gives no time)" : ""),
-      row("numbers", quantities.map((q) => `“${q.text}”${q.counts ? " (" + q.counts + ")" : ""}`).join("; ")),
+      row("numbers", numbersText(quantities)),
       row("fatalities", event.fatalities),
       row("negated", event.negated ? "yes: the text says it did not happen" : null),
       row("modality", event.modality),

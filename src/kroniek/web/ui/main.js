@@ -1,4 +1,4 @@
-// kroniek's web UI: filters in the URL, a map, a timeline, lists, an event panel and an article view.
+// kroniek's web UI: filters in the URL, a map, a timeline, lists, stories, an event panel and an article view.
 
 import { api } from "./api.js";
 import { articleView } from "./article.js";
@@ -6,15 +6,18 @@ import { eventColour } from "./colours.js";
 import { clear, debounce, h } from "./dom.js";
 import { eventPanel } from "./event.js";
 import { createMap } from "./map.js";
+import { histogramOfStory, placesOfEvents, sourceDocuments, storyItem, storyView } from "./story.js";
 import { createTimeline } from "./timeline.js";
 
-const FILTERS = ["q", "since", "until", "place", "country", "bbox", "actor", "type", "certainty"];
+const FILTERS = ["q", "since", "until", "place", "country", "bbox", "actor", "type", "certainty", "story"];
+// What each list is asked for: /documents and /places know no event filters and no stories.
+const NOT_FOR_ARTICLES = ["actor", "type", "certainty", "story"];
 const VIEW = ["tab", "doc", "event"];
 const LIST_LIMIT = 300; // rows drawn in a list; the map shows them all
 const $ = (id) => document.getElementById(id);
 
 let state = readUrl();
-let loaded = { events: [], documents: [], places: [] };
+let loaded = { events: [], documents: [], places: [], stories: [] };
 let map, timeline;
 
 function readUrl() {
@@ -40,11 +43,11 @@ function status(text, error = false) {
 }
 
 /** Change filters: the URL follows, and everything on screen is loaded again. */
-function setFilters(changes) {
+function setFilters(changes, { fit = false } = {}) {
   state = { ...state, ...changes };
   writeUrl(true);
   syncForm();
-  refresh({ fit: false });
+  refresh({ fit });
 }
 
 function syncForm() {
@@ -56,32 +59,47 @@ function syncForm() {
 async function refresh({ fit }) {
   status("loading…");
   try {
-    const f = filters();
-    const [events, documents, places, histogram] = await Promise.all([
-      api.events(f),
-      api.documents(filters("actor", "type", "certainty")),
-      api.places({ ...filters("actor", "type", "certainty", "place"), name: state.place }),
+    const [events, histogram, stories, pages] = await Promise.all([
+      api.events(filters()),
       api.histogram(filters("since", "until")),
+      api.stories({ since: state.since, until: state.until }),
+      state.story ? storyPages(state.story) : articlePages(),
     ]);
-    loaded = { events: events.items, documents: documents.items, places: places.items };
+    const { documents, places } = state.story ? { ...pages, places: { items: placesOfEvents(events.items) } } : pages;
+    loaded = { events: events.items, documents: documents.items, places: places.items, stories: stories.items };
     if (!state.tab) state.tab = events.items.length ? "events" : "documents";
     map.update(events.items, places.items, { fit });
-    timeline.render(histogram, state.since, state.until);
-    renderLists({ events, documents, places });
+    timeline.render(state.story ? histogramOfStory(histogram, documents.items) : histogram, state.since, state.until);
+    renderLists({ events, documents, places, stories });
     await showDetail();
   } catch (error) {
     status(error.message, true);
   }
 }
 
+/** The articles and places under the filters. */
+async function articlePages() {
+  const [documents, places] = await Promise.all([
+    api.documents(filters(...NOT_FOR_ARTICLES)),
+    api.places({ ...filters(...NOT_FOR_ARTICLES, "place"), name: state.place }),
+  ]);
+  return { documents, places };
+}
+
+/** Under a story: its articles (the places come from its events). */
+async function storyPages(id) {
+  const story = await once("story:" + id, () => api.story(id));
+  return { documents: { items: story.articles, next: null } };
+}
+
 function renderLists(pages) {
-  for (const name of ["events", "documents", "places"]) {
+  for (const name of ["events", "documents", "places", "stories"]) {
     $("n-" + name).textContent = `(${pages[name].items.length}${pages[name].next ? "+" : ""})`;
   }
   for (const button of $("tabs").querySelectorAll("button")) button.classList.toggle("active", button.dataset.tab === state.tab);
   const list = clear($("list"));
   list.dataset.tab = state.tab;
-  const items = { events: eventItem, documents: documentItem, places: placeItem }[state.tab];
+  const items = { events: eventItem, documents: documentItem, places: placeItem, stories: storyRow }[state.tab];
   const rows = loaded[state.tab] ?? [];
   list.append(...rows.slice(0, LIST_LIMIT).map(items));
   if (rows.length > LIST_LIMIT) list.append(h("li", { className: "empty" }, `${rows.length - LIST_LIMIT} more: narrow the filters to see them`));
@@ -92,6 +110,7 @@ function renderLists(pages) {
 
 function emptyText() {
   if (state.tab === "events" && loaded.documents.length) return "No events found in these articles yet.";
+  if (state.tab === "stories") return "No stories in this range: `kroniek ingest` groups the articles it stores into stories.";
   return "Nothing matches these filters.";
 }
 
@@ -100,7 +119,7 @@ function documentItem(doc) {
     "li",
     { className: "doc", dataset: { id: doc.id }, onclick: () => openDocument(doc.id), tabIndex: 0 },
     h("span", { className: "title" }, doc.title ?? "(untitled)"),
-    h("span", { className: "meta" }, [doc.published ?? "undated", doc.language, `${doc.places} places`, `${doc.events} events`].filter(Boolean).join(" · ")),
+    h("span", { className: "meta" }, [doc.published ?? "undated", doc.language, doc.places !== undefined && `${doc.places} places`, doc.events !== undefined && `${doc.events} events`].filter(Boolean).join(" · ")),
   );
 }
 
@@ -124,6 +143,15 @@ function placeItem(place) {
   );
 }
 
+function storyRow(story) {
+  return storyItem(story, { onOpen: openStory, active: story.id === state.story });
+}
+
+/** Choosing a story filters the map and the timeline to it and shows its timeline. */
+function openStory(id) {
+  setFilters({ story: id, doc: "", event: "" }, { fit: true });
+}
+
 function openDocument(id) {
   state = { ...state, doc: id, event: "" };
   writeUrl(true);
@@ -142,6 +170,8 @@ function showEvents(events) {
 }
 
 function showInDetail(node) {
+  // Back from anything opened under a story goes to the story; from the story, to the lists.
+  $("detail-close").textContent = state.story && node.id !== "story-view" ? "← back to the story" : "← back to the list";
   clear($("detail-body")).append(node);
   $("detail").hidden = false;
   $("lists").hidden = true;
@@ -163,12 +193,30 @@ async function showDetail() {
       const row = loaded.events.find((e) => e.doc_id === doc.document.id && e.id === eventId) ?? (await api.events({ doc: docId }, 1000)).items.find((e) => e.id === eventId);
       if (!row) throw new Error(`no event ${eventId} in document ${docId.slice(0, 12)}`);
       showInDetail(eventPanel(row, doc, { onOpenArticle: openDocument }));
+    } else if (state.story) {
+      showInDetail(await loadStoryView(state.story));
     } else {
       closeDetail();
     }
   } catch (error) {
     status(error.message, true);
   }
+}
+
+const cache = new Map();
+
+/** What `load` gives, asked for once per key (a failure is asked for again next time). */
+function once(key, load) {
+  if (!cache.has(key)) cache.set(key, load().catch((error) => (cache.delete(key), Promise.reject(error))));
+  return cache.get(key);
+}
+
+/** The story's view: the story, its timeline and its sources' analyses, read once per story. */
+async function loadStoryView(id) {
+  const [story, page] = await Promise.all([once("story:" + id, () => api.story(id)), once("timeline:" + id, () => api.storyTimeline(id))]);
+  const docs = await once("sources:" + id, () => sourceDocuments(page.items, api.document));
+  const onOpenEvent = (docId, eventId) => openEvent({ doc_id: docId, id: eventId });
+  return storyView(story, page, docs, { onOpenEvent, onOpenArticle: openDocument });
 }
 
 function setUpPaste() {
@@ -211,13 +259,14 @@ function setUpFilters() {
     button.addEventListener("click", () => {
       state.tab = button.dataset.tab;
       writeUrl(false);
-      renderLists({ events: { items: loaded.events }, documents: { items: loaded.documents }, places: { items: loaded.places } });
+      renderLists(Object.fromEntries(Object.entries(loaded).map(([name, items]) => [name, { items }])));
     });
   }
   $("detail-close").addEventListener("click", () => {
+    if ($("story-view")) return setFilters({ story: "", tab: "stories" }, { fit: true });
     state = { ...state, doc: "", event: "" };
     writeUrl(true);
-    closeDetail();
+    showDetail();
   });
   window.addEventListener("popstate", () => {
     state = readUrl();

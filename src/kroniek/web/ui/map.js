@@ -7,15 +7,17 @@ import { eventColour, PLACE_COLOUR } from "./colours.js";
 
 const radius = (n) => 4 + 3 * Math.sqrt(n);
 
-/** Events at the same spot and of the same type make one marker. */
+/** Events at the same spot and of the same type make one marker, sized by the articles reporting them. */
 function groupEvents(events) {
   const groups = new Map();
   for (const e of events) {
     if (e.lat === null || e.lon === null) continue;
     const key = `${e.lat.toFixed(3)},${e.lon.toFixed(3)},${e.type}`;
-    const group = groups.get(key) ?? { lat: e.lat, lon: e.lon, type: e.type, place: e.place, events: [], reports: 0 };
+    const group = groups.get(key) ?? { lat: e.lat, lon: e.lon, type: e.type, place: e.place, events: [], reports: 0, real: new Set() };
     group.events.push(e);
-    group.reports += e.reports ?? 1;
+    // Each row is one report; its `reports` count its real event's reports: count a real event once.
+    if (!e.event_id || !group.real.has(e.event_id)) group.reports += e.reports ?? 1;
+    if (e.event_id) group.real.add(e.event_id);
     groups.set(key, group);
   }
   return [...groups.values()];
