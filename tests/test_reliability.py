@@ -232,18 +232,18 @@ def test_analyse_goes_on_past_an_article_that_fails(tmp_path):
     from kroniek.cli.main import app
 
     feed = tmp_path / "feed.jsonl"
-    long_sentence = " ".join(["woord"] * 6000)  # one unsplit sentence: seconds in the parse and events
+    long_text = "De troepen rukten op naar de oude stad van Mosul. " * 3000  # 30,000 words: many seconds
     feed.write_text(
         json.dumps({"text": "Eerste artikel over Mosul.", "language": "nl"})
         + "\n"
-        + json.dumps({"text": long_sentence, "language": "nl"})
+        + json.dumps({"text": long_text, "language": "nl"})
         + "\n"
         + json.dumps({"text": "Laatste artikel over Irak.", "language": "nl"})
         + "\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(
-        app, ["analyse", str(feed), "-f", "json"], env={"KRONIEK_TIME_BUDGET": "5"}, catch_exceptions=False
+        app, ["analyse", str(feed), "-f", "json"], env={"KRONIEK_TIME_BUDGET": "3"}, catch_exceptions=False
     )
     assert result.exit_code == 2
     assert [json.loads(line)["document"]["text"][:6] for line in result.stdout.splitlines()] == ["Eerste", "Laatst"]
