@@ -18,7 +18,7 @@ await mkdir(out, { recursive: true });
 await esbuild.build({
   entryPoints: { app: join(ui, "main.js"), "app-style": join(ui, "style.css") },
   bundle: true,
-  minify: true,
+  minify: process.env.KRONIEK_UNMINIFIED !== "1", // =1 keeps names readable in a profile (not to commit)
   format: "iife",
   target: ["chrome110", "firefox110", "safari16"],
   nodePaths: [modules],

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from kroniek import __version__
-from kroniek.api import documents, errors, listings, security, stories, ui
+from kroniek.api import brief, documents, errors, listings, security, stories, ui
 from kroniek.api.backend import Backend
 from kroniek.pipeline import Pipeline
 from kroniek.settings import Settings
@@ -47,6 +47,7 @@ def create_app(db_path: Path | str, *, settings: Settings | None = None, pipelin
     security.install(app, settings)  # around the body limit: token, rate limit, headers
     app.include_router(documents.router)
     app.include_router(listings.router)
+    app.include_router(brief.router)
     app.include_router(stories.router)
     ui.mount(app)
     return app

@@ -31,6 +31,11 @@ export const api = {
   documents: (filters, limit = 500) => call("/documents" + query({ ...filters, limit })),
   document: (id) => call("/documents/" + encodeURIComponent(id)),
   events: (filters, limit = 10000) => call("/events" + query({ ...filters, limit })),
+  /** The events as /events lists them, with a few of its columns (map, lists): a fifth of the bytes. */
+  briefEvents: async (filters, limit = 10000) => {
+    const page = await call("/events/brief" + query({ ...filters, limit }));
+    return { items: page.rows.map((row) => Object.fromEntries(page.columns.map((column, i) => [column, row[i]]))), next: page.next };
+  },
   places: (filters, limit = 5000) => call("/places" + query({ ...filters, limit })),
   histogram: (filters) => call("/histogram" + query(filters)),
   stories: (filters, limit = 500) => call("/stories" + query({ ...filters, limit })),

@@ -19,6 +19,7 @@ const $ = (id) => document.getElementById(id);
 let state = readUrl();
 let loaded = { events: [], documents: [], places: [], stories: [] };
 let map, timeline;
+let rendered = false; // the first render is done (benchmarks/ui_render.py times it)
 
 function readUrl() {
   const params = new URLSearchParams(window.location.search);
@@ -60,7 +61,7 @@ async function refresh({ fit }) {
   status("loading…");
   try {
     const [events, histogram, stories, pages] = await Promise.all([
-      api.events(filters()),
+      api.briefEvents(filters()),
       api.histogram(filters("since", "until")),
       api.stories({ since: state.since, until: state.until }),
       state.story ? storyPages(state.story) : articlePages(),
@@ -68,13 +69,32 @@ async function refresh({ fit }) {
     const { documents, places } = state.story ? { ...pages, places: { items: placesOfEvents(events.items) } } : pages;
     loaded = { events: events.items, documents: documents.items, places: places.items, stories: stories.items };
     if (!state.tab) state.tab = events.items.length ? "events" : "documents";
-    map.update(events.items, places.items, { fit });
-    timeline.render(state.story ? histogramOfStory(histogram, documents.items) : histogram, state.since, state.until);
-    renderLists({ events, documents, places, stories });
+    // The timeline first: its height takes from the map's, which the map must know before it frames the events.
+    timed("timeline", () => timeline.render(state.story ? histogramOfStory(histogram, documents.items) : histogram, state.since, state.until));
+    timed("map", () => map.update(events.items, places.items, { fit }));
+    timed("lists", () => renderLists({ events, documents, places, stories }));
     await showDetail();
+    if (!rendered) await markFirstRender();
   } catch (error) {
     status(error.message, true);
   }
+}
+
+/** Run `work` and, during the first render, keep its time as the performance measure kroniek:<name>. */
+function timed(name, work) {
+  const start = performance.now();
+  const result = work();
+  if (!rendered) performance.measure("kroniek:" + name, { start });
+  return result;
+}
+
+/** The mark kroniek:first-render once the map has drawn its countries and markers (the rest is drawn by now). */
+async function markFirstRender() {
+  const start = performance.now();
+  await map.drawn();
+  rendered = true;
+  performance.measure("kroniek:draw", { start });
+  performance.mark("kroniek:first-render");
 }
 
 /** The articles and places under the filters. */
@@ -189,8 +209,9 @@ async function showDetail() {
       showInDetail(articleView(await api.document(state.doc)));
     } else if (state.event) {
       const [docId, eventId] = state.event.split(":");
-      const doc = await api.document(docId);
-      const row = loaded.events.find((e) => e.doc_id === doc.document.id && e.id === eventId) ?? (await api.events({ doc: docId }, 1000)).items.find((e) => e.id === eventId);
+      // The map's rows are brief: the panel shows the full row, read with its document's few others.
+      const [doc, rows] = await Promise.all([api.document(docId), api.events({ doc: docId }, 1000)]);
+      const row = rows.items.find((e) => e.doc_id === doc.document.id && e.id === eventId);
       if (!row) throw new Error(`no event ${eventId} in document ${docId.slice(0, 12)}`);
       showInDetail(eventPanel(row, doc, { onOpenArticle: openDocument }));
     } else if (state.story) {

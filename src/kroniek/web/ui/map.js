@@ -23,6 +23,20 @@ function groupEvents(events) {
   return [...groups.values()];
 }
 
+/** The bounds of points with lat and lon: the events when there are any, the places mentioned otherwise. */
+function bounds(points) {
+  const lats = points.map((p) => p.lat);
+  const lons = points.map((p) => p.lon);
+  return L.latLngBounds([Math.min(...lats), Math.min(...lons)], [Math.max(...lats), Math.max(...lons)]);
+}
+
+/** A tooltip over whichever marker of `layer` the pointer is on, its text `describe(marker)`. */
+function describeOnHover(map, layer, describe) {
+  const tooltip = L.tooltip();
+  layer.on("mouseover", (e) => map.openTooltip(tooltip.setContent(h("span", {}, describe(e.propagatedFrom))), e.propagatedFrom.getLatLng()));
+  layer.on("mouseout", () => map.closeTooltip(tooltip));
+}
+
 export function createMap(element, { onPlace, onEvents }) {
   const renderer = L.canvas({ padding: 0.5, tolerance: 4 });
   const map = L.map(element, { preferCanvas: true, renderer, worldCopyJump: true, minZoom: 1, maxZoom: 13, zoomSnap: 0.5 });
@@ -33,11 +47,17 @@ export function createMap(element, { onPlace, onEvents }) {
   map.createPane("countries").style.zIndex = 250;
   const countryRenderer = L.canvas({ pane: "countries", padding: 0.5 });
   const countries = L.layerGroup().addTo(map);
-  const placeLayer = L.layerGroup().addTo(map);
-  const eventLayer = L.layerGroup().addTo(map);
+  // One handler and one tooltip per layer, made on hover: thousands of markers get neither an object nor a
+  // listener of their own (the first render with 10,000 events spent most of its map time on them).
+  const placeLayer = L.featureGroup().addTo(map);
+  const eventLayer = L.featureGroup().addTo(map);
+  placeLayer.on("click", (e) => onPlace(e.propagatedFrom.place));
+  eventLayer.on("click", (e) => onEvents(e.propagatedFrom.group.events));
+  describeOnHover(map, placeLayer, ({ place: p }) => `${p.name}${p.country ? " (" + p.country + ")" : ""}: ${p.documents} article(s), ${p.events} event(s)`);
+  describeOnHover(map, eventLayer, ({ group: g }) => `${g.type} at ${g.place ?? "?"}: ${g.reports} report(s)`);
   L.control.layers(null, { "Places mentioned": placeLayer, Events: eventLayer }, { collapsed: false }).addTo(map);
 
-  fetch("/static/countries.geojson")
+  const countriesShown = fetch("/static/countries.geojson")
     .then((response) => response.json())
     .then((shapes) => {
       L.geoJSON(shapes, { renderer: countryRenderer, pane: "countries", interactive: false, style: { color: "#9aa7b0", weight: 0.7, fillColor: "#f3f1ea", fillOpacity: 1 } }).addTo(countries);
@@ -48,26 +68,28 @@ export function createMap(element, { onPlace, onEvents }) {
     placeLayer.clearLayers();
     eventLayer.clearLayers();
     const located = places.filter((p) => p.lat !== null && p.lon !== null);
+    const groups = groupEvents(events);
+    map.invalidateSize(); // the page around the map may have changed its size (the timeline's bars)
+    // Framed before the markers are added, without animation: each marker is then placed once, not twice.
+    const points = groups.length ? groups : located;
+    if (fit && points.length) map.fitBounds(bounds(points).pad(0.3), { maxZoom: 5, animate: false });
     for (const p of located) {
       const marker = L.circleMarker([p.lat, p.lon], { renderer, radius: radius(p.documents), color: PLACE_COLOUR, weight: 2, fillColor: "#ffffff", fillOpacity: 0.6 });
-      marker.bindTooltip(h("span", {}, `${p.name}${p.country ? " (" + p.country + ")" : ""}: ${p.documents} article(s), ${p.events} event(s)`));
-      marker.on("click", () => onPlace(p));
-      marker.addTo(placeLayer);
+      marker.place = p;
+      placeLayer.addLayer(marker);
     }
-    const groups = groupEvents(events);
     for (const g of groups) {
-      const colour = eventColour(g.type);
-      const marker = L.circleMarker([g.lat, g.lon], { renderer, radius: radius(g.reports), color: "#222", weight: 0.8, fillColor: colour, fillOpacity: 0.85 });
-      marker.bindTooltip(h("span", {}, `${g.type} at ${g.place ?? "?"}: ${g.reports} report(s)`));
-      marker.on("click", () => onEvents(g.events));
-      marker.addTo(eventLayer);
+      const marker = L.circleMarker([g.lat, g.lon], { renderer, radius: radius(g.reports), color: "#222", weight: 0.8, fillColor: eventColour(g.type), fillOpacity: 0.85 });
+      marker.group = g;
+      eventLayer.addLayer(marker);
     }
     element.dataset.places = String(located.length);
     element.dataset.events = String(groups.length);
-    // Frame the events when there are any; the places mentioned otherwise.
-    const points = groups.length ? groups.map((g) => [g.lat, g.lon]) : located.map((p) => [p.lat, p.lon]);
-    if (fit && points.length) map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 5 });
   }
 
-  return { update, invalidate: () => map.invalidateSize() };
+  /** Resolves once the countries and the markers added so far are drawn: Leaflet draws its canvases in the next
+   * animation frame, before a callback asked for after it. */
+  const drawn = () => countriesShown.then(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+
+  return { update, drawn, invalidate: () => map.invalidateSize() };
 }
