@@ -13,18 +13,16 @@ second run that finds nothing left to do.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from common import ROOT, corpus, machine
+from common import corpus, machine, postgres_database
 
 from kroniek.store import Store
 
@@ -66,20 +64,6 @@ def check(db: str, out: Path, articles: int) -> dict[str, int]:
     return counts
 
 
-@contextlib.contextmanager
-def postgres(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    sys.path.insert(0, str(ROOT))
-    from tests.postgres import running_server
-
-    with running_server(durable=True) as server:
-        if server is None:
-            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql), or pass --postgres URL")
-        yield server.new_database()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -87,7 +71,7 @@ def main() -> int:
     parser.add_argument("--postgres", help="an existing, empty PostgreSQL database URL")
     parser.add_argument("--keep", type=Path, help="keep the corpus and the Parquet output here")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch, postgres(args.postgres) as url:
+    with tempfile.TemporaryDirectory() as scratch, postgres_database(args.postgres) as url:
         work = args.keep or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
         jsonl, out = work / "corpus.jsonl", work / "parquet"

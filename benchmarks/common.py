@@ -8,6 +8,7 @@ joined by spaces, so the tokenizer sees real words and punctuation. Half the art
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import re
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +117,19 @@ def run_measured(command: list[str], **kwargs: Any) -> tuple[subprocess.Complete
     done = subprocess.run(command, capture_output=True, text=True, check=True, **kwargs)
     seconds = time.perf_counter() - started
     return done, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+@contextlib.contextmanager
+def postgres_database(url: str | None = None) -> Iterator[str]:
+    """The given PostgreSQL database URL, or a fresh database on a server started for the run
+    (tests/postgres.py: Debian's postgresql, fsync on, as a production server runs)."""
+    if url:
+        yield url
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests.postgres import running_server
+
+    with running_server(durable=True) as server:
+        if server is None:
+            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql), or pass --postgres URL")
+        yield server.new_database()

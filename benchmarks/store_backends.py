@@ -15,14 +15,13 @@ with fsync on, as SQLite runs (WAL, synchronous=FULL): both make each committed 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
+
+from common import postgres_database
 
 from kroniek import Pipeline
 from kroniek.ingest import read_paths
@@ -79,20 +78,6 @@ def measure(target: Path | str, docs: list[Document], link: bool) -> dict[str, f
     return row
 
 
-@contextlib.contextmanager
-def postgres(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    sys.path.insert(0, str(ROOT))
-    from tests.postgres import running_server
-
-    with running_server(durable=True) as server:
-        if server is None:
-            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql), or pass --postgres URL")
-        yield server.new_database()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=2000)
@@ -101,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     docs = copies(analysed_articles(), args.documents)
     words = sum(len(doc.text.split()) for doc in docs)
-    with tempfile.TemporaryDirectory() as folder, postgres(args.postgres) as url:
+    with tempfile.TemporaryDirectory() as folder, postgres_database(args.postgres) as url:
         results = {
             "SQLite": measure(Path(folder) / "k.db", docs, args.link),
             "PostgreSQL": measure(url, docs, args.link),
