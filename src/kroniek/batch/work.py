@@ -16,6 +16,7 @@ from pathlib import Path
 from kroniek.batch.partitions import Item
 from kroniek.batch.tables import write_partition
 from kroniek.errors import IngestError, PipelineError
+from kroniek.link.embed import Embedder
 from kroniek.model import Document
 from kroniek.pipeline import Pipeline
 from kroniek.settings import Settings
@@ -57,6 +58,12 @@ def pipeline_for(settings: Settings, disable: tuple[str, ...]) -> Pipeline:
     return pipelines[(settings, disable)]
 
 
+def embedder_for() -> Embedder:
+    """This thread's multilingual embedder (the model loads on first use)."""
+    embedder: Embedder = _local.__dict__.setdefault("embedder", Embedder())
+    return embedder
+
+
 def load_models(settings: Settings, disable: tuple[str, ...] = ()) -> None:
     """Build this thread's pipeline now (e.g. on every Dask worker with `client.run`), returning nothing."""
     pipeline_for(settings, disable)
@@ -81,6 +88,10 @@ def run_task(task: Task, on_document: Callable[[], None] | None = None) -> Outco
     if task.out is not None:
         write_partition(task.out, task.key, analysed, outcome.failures)
     if task.db is not None:
+        # The story vectors are computed here, in the workers, and stored with their documents: the client
+        # that links them afterwards then has no model to run.
+        docs = [doc for _, doc in analysed]
+        vectors = embedder_for().documents(docs)
         with Store(task.db) as store:
-            outcome.stored = sum(store.add(doc) for _, doc in analysed)
+            outcome.stored = sum(store.add(doc, vector) for doc, vector in zip(docs, vectors, strict=True))
     return outcome

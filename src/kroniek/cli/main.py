@@ -31,6 +31,7 @@ from kroniek.errors import IngestError, InputError, KroniekError, PipelineError
 from kroniek.ingest import parse_date, read_paths
 from kroniek.ingest.readers import JSONL_SUFFIXES, Article, count_articles
 from kroniek.link.across import link_pending
+from kroniek.link.embed import shared_embedder
 from kroniek.model import Document, json_schema
 from kroniek.pipeline import DEFAULT_STAGES, Pipeline, stage_specs
 from kroniek.settings import Settings
@@ -235,7 +236,7 @@ def ingest(
                 failures.append(IngestError("E009", path=article.origin, reason=doc))
                 continue
             undated += doc.document.published is None
-            stored += store.add(doc)
+            stored += store.add(doc, shared_embedder().document(doc))  # its story vector, stored with it
         progress.update(task, completed=total, description="linking across articles")
         link_pending(store)  # this run's articles, and any a crash left unlinked, oldest first
         held = store.count()

@@ -1,8 +1,9 @@
 """Linking a stored document across documents: entities, then its story, then its events.
 
-`link_document(store, doc)` is called right after `store.add(doc)`; it runs in its own transaction and is
-idempotent (a document already linked is left as it is). `link_pending(store)` links every stored document
-that is not linked yet, e.g. after a crash between storing and linking.
+`link_document(store, doc)` is called right after `store.add(doc, vector)`. It uses the vector stored with the
+document (computed where the document was analysed: batch workers, `kroniek ingest`), else computes it. It runs
+in its own transaction and is idempotent (a document already linked is left as it is). `link_pending(store)`
+links every stored document that is not linked yet, e.g. after a crash between storing and linking.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def link_document(
         return _existing(registry, doc.id)
     if not store.has(doc.id):
         raise StoreError("E032", doc_id=doc.id, path=store.path)
-    vector = (embedder or shared_embedder()).document(doc)  # before the transaction: it is the slow part
+    vector = store.vector(doc.id)  # computed where the document was analysed (batch workers, ingest) ...
+    if vector is None:  # ... else here, before the transaction: it is the slow part
+        vector = (embedder or shared_embedder()).document(doc)
     with store.conn.transaction(lock=LINK_LOCK):
         if registry.is_linked(doc.id):  # another process linked it meanwhile
             return _existing(registry, doc.id)

