@@ -237,5 +237,5 @@ def test_the_people_counted_in_an_event_carry_their_role():
     text = "Bij de aanslag in Kabul kwamen zeker 40 mensen om het leven."
     doc = analyse(text, language="nl", published="2021-08-27", pipeline=Pipeline())
     values = {q.id: q.value for q in doc.quantities}
-    counts = {(event.trigger.text, count.role, values[count.quantity]) for event in doc.events for count in event.counts}
+    counts = {(e.trigger.text, count.role, values[count.quantity]) for e in doc.events for count in e.counts}
     assert {("kwamen", "killed", 40), ("aanslag", "killed", 40)} <= counts  # the attack's fatalities too

@@ -46,8 +46,8 @@ def test_language_without_an_entity_model_says_so():
 
 
 def _articles(sample_text: str) -> list[Document]:
-    from tests.conftest import EXAMPLES
     from kroniek.ingest import read_paths
+    from tests.conftest import EXAMPLES
 
     docs = [Document.new(sample_text), Document.new("Der Angriff auf die Stadt begann am Dienstag.")]
     return docs + [article.to_document() for article in read_paths([EXAMPLES])]
