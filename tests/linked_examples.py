@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +43,9 @@ def linked_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
         target = request.getfixturevalue("postgres_server").new_database()
     store_examples(target).close()
     return target
+
+
+def mosul_story(stories: list[dict[str, Any]]) -> dict[str, Any]:
+    """The story of the three Mosul reports: the largest of the examples' stories (it may also hold the
+    al-Baghdadi report of the same days, so its label need not say Mosul)."""
+    return max(stories, key=lambda story: len(story["documents"]))

@@ -20,7 +20,7 @@ from kroniek.export.rows import COLUMN_NAMES
 from kroniek.store import Store
 from kroniek.store.registry import Registry
 from tests.conftest import BACKENDS
-from tests.linked_examples import linked_database
+from tests.linked_examples import linked_database, mosul_story
 
 GEOJSON_SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "geojson" / "point-feature-collection.schema.json").read_text(encoding="utf-8")
@@ -56,12 +56,6 @@ def every_page(client: httpx.Client, path: str, **params: Any) -> list[dict[str,
         if cursor is None:
             return items
     raise AssertionError("the pages never end")
-
-
-def mosul_story(stories: list[dict[str, Any]]) -> dict[str, Any]:
-    """The story of the three Mosul reports: the largest of the examples' stories (it may also hold the
-    al-Baghdadi report of the same days, so its label need not say Mosul)."""
-    return max(stories, key=lambda story: len(story["documents"]))
 
 
 def test_stories_are_listed_most_recent_first_and_page_without_gaps(served) -> None:

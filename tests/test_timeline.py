@@ -14,7 +14,7 @@ from kroniek.export.timeline import timeline
 from kroniek.store import Store
 from kroniek.store.registry import Registry
 from tests.conftest import BACKENDS
-from tests.linked_examples import linked_database
+from tests.linked_examples import linked_database, mosul_story
 
 runner = CliRunner()
 
@@ -49,7 +49,7 @@ def assert_in_time_order_with_sources(events: list[dict[str, Any]]) -> None:
 
 
 def test_a_story_timeline_has_its_events_and_the_reports_in_both_languages(database: str) -> None:
-    mosul = next(story for story in stories(database) if "Mosul" in story["label"])
+    mosul = mosul_story(stories(database))
     found = shown(database, mosul["id"])
     assert (found["kind"], found["id"], found["label"]) == ("story", mosul["id"], mosul["label"])
     events = found["events"]
