@@ -19,7 +19,7 @@ from kroniek.cli.main import app
 from kroniek.export.rows import COLUMN_NAMES, EventRows, event_pages
 from kroniek.store import EventQuery, Store
 from tests.conftest import BACKENDS
-from tests.linked_examples import linked_database
+from tests.linked_examples import linked_database, mosul_story
 
 ACLED_COLUMNS = (
     "event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1", "location",
@@ -138,7 +138,7 @@ def test_filters_narrow_the_output(database: str, option: str, value: str, holds
 
 def test_a_story_exports_its_own_events(database: str) -> None:
     stories = json.loads(runner.invoke(app, ["stories", "--db", database, "--format", "json"]).stdout)
-    mosul = next(story for story in stories if "Mosul" in story["label"])
+    mosul = mosul_story(stories)
     rows = csv_rows(database, "--story", mosul["id"])
     assert rows and {row["story_id"] for row in rows} == {mosul["id"]}
     assert {row["doc_id"] for row in rows} <= set(mosul["documents"])
