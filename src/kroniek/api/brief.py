@@ -16,9 +16,9 @@ from kroniek.api.documents import Service
 from kroniek.api.formats import decode_cursor, encode_cursor
 from kroniek.api.models import ERROR_RESPONSES, _Body
 from kroniek.api.params import Cursor, event_query
-from kroniek.store.brief import BRIEF_COLUMNS, brief_event_page
 from kroniek.store.linked import report_counts
 from kroniek.store.queries import EventQuery
+from kroniek.store.store import BRIEF_COLUMNS
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -37,7 +37,7 @@ def list_events_brief(
 ) -> Response:
     """The events of /events under the same filters and in the same order, each an array of a few columns."""
     store = service.store()
-    page = brief_event_page(store, query, decode_cursor("events", cursor))
+    page = store.event_brief_page(query, decode_cursor("events", cursor))
     linked = report_counts(store.conn, [(row["doc_id"], row["id"]) for row in page.rows])
     rows = [[*row.values(), *linked.get((row["doc_id"], row["id"]), (None, 1))] for row in page.rows]
     next_cursor = encode_cursor("events", page.next_key) if page.next_key is not None else None
